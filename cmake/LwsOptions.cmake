@@ -1,0 +1,26 @@
+# The libwebsockets build that lws-java ships: one place for the pinned release and its options.
+set(LWS_VERSION 4.3.5)
+set(LWS_SHA256 87f99ad32803ed325fceac5327aae1f5c1b417d54ee61ad36cffc8df5f5ab276)
+
+set(LWS_CMAKE_OPTIONS
+  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON
+  -DLWS_WITH_STATIC=ON
+  -DLWS_WITH_SHARED=OFF
+  -DLWS_WITHOUT_TESTAPPS=ON
+  -DLWS_WITH_MINIMAL_EXAMPLES=OFF
+  -DLWS_WITHOUT_SERVER=OFF
+  -DLWS_WITHOUT_CLIENT=OFF
+  # TLS through OpenSSL; permessage-deflate needs the extensions (off by default in lws) and zlib.
+  -DLWS_WITH_SSL=ON
+  -DLWS_WITHOUT_EXTENSIONS=OFF
+  -DLWS_WITH_ZLIB=ON
+  -DLWS_WITH_BUNDLED_ZLIB=OFF
+  # IPv6 literals in URLs and listening on ::1.
+  -DLWS_IPV6=ON
+  # WebSocket over HTTP/1.1 only: no h2 ALPN, so browsers and peers take the RFC 6455 upgrade path.
+  -DLWS_WITH_HTTP2=OFF
+  -DDISABLE_WERROR=ON
+  # Keep absolute build paths out of the binaries.
+  "-DCMAKE_C_FLAGS=-ffile-prefix-map=<SOURCE_DIR>=lws -DNDEBUG"
+)

@@ -1,0 +1,465 @@
+/*
+ * lwsj engine: see lwsj.h. One protocol callback for every connection of a context; Java is called only for
+ * events a user sees, with primitive arguments.
+ */
+#include <libwebsockets.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lwsj.h"
+
+struct lwsj_engine {
+	long long id;
+	lwsj_event_fn fn;
+	size_t max_message;
+	size_t fragment_size;
+	int wake_pending; /* set by lwsj_wake() on any thread, cleared on the service thread */
+	unsigned char *header_end; /* end of lws's handshake buffer during LWSJ_EV_CLIENT_HEADERS */
+};
+
+/* One queued outbound message; LWS_PRE bytes of headroom precede the payload, as lws_write wants. */
+struct lwsj_frame {
+	struct lwsj_frame *next;
+	size_t len;  /* payload length */
+	size_t sent; /* payload bytes already given to lws_write */
+	int kind;    /* enum lwsj_kind, or LWSJ_KIND_HTTP for an HTTP response body */
+	unsigned char buf[];
+};
+#define LWSJ_KIND_HTTP 100
+
+/* The per-session user area of every connection (lws zeroes it). Its address is the Java "handle". */
+struct lwsj_conn {
+	long long id;
+	struct lws *wsi;
+	struct lwsj_frame *head, *tail;
+	size_t queued;       /* payload bytes in the queue */
+	unsigned char *rx;   /* reassembly of a fragmented message */
+	size_t rx_len, rx_cap;
+	int rx_kind;
+	int closing;         /* a close was asked: send it once the queue is empty */
+	int close_code;      /* the code to report at LWSJ_EV_CLOSED */
+	int close_sent;      /* we initiated (or echoed) a close handshake */
+	char close_reason[124];
+	int close_reason_len;
+	int http_body;       /* an HTTP request whose body Java wants */
+};
+
+static struct lwsj_engine *engine_of(struct lws *wsi)
+{
+	return (struct lwsj_engine *)lws_context_user(lws_get_context(wsi));
+}
+
+static long long emit(struct lwsj_engine *e, int event, long long conn, const void *data, size_t len, int arg)
+{
+	return e->fn(e->id, event, conn, (long long)(intptr_t)data, (long long)len, arg);
+}
+
+struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message, size_t fragment_size)
+{
+	struct lwsj_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->id = id;
+	e->fn = fn;
+	e->max_message = max_message;
+	e->fragment_size = fragment_size ? fragment_size : 65536;
+	return e;
+}
+
+void lwsj_engine_free(struct lwsj_engine *e)
+{
+	free(e);
+}
+
+size_t lwsj_session_size(void)
+{
+	return sizeof(struct lwsj_conn);
+}
+
+void lwsj_wake(struct lwsj_engine *e, void *context)
+{
+	__atomic_store_n(&e->wake_pending, 1, __ATOMIC_RELEASE);
+	lws_cancel_service((struct lws_context *)context);
+}
+
+static void drop_queue(struct lwsj_conn *c)
+{
+	struct lwsj_frame *f = c->head, *next;
+	for (; f; f = next) {
+		next = f->next;
+		free(f);
+	}
+	c->head = c->tail = NULL;
+	c->queued = 0;
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = c->rx_cap = 0;
+}
+
+static struct lwsj_frame *enqueue(struct lwsj_conn *c, const void *data, size_t len, int kind)
+{
+	struct lwsj_frame *f = malloc(sizeof(*f) + LWS_PRE + len);
+	if (!f)
+		return NULL;
+	f->next = NULL;
+	f->len = len;
+	f->sent = 0;
+	f->kind = kind;
+	if (len)
+		memcpy(f->buf + LWS_PRE, data, len);
+	if (c->tail)
+		c->tail->next = f;
+	else
+		c->head = f;
+	c->tail = f;
+	c->queued += len;
+	return f;
+}
+
+long long lwsj_send(long long conn, const void *data, size_t len, int kind)
+{
+	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
+	if (c->closing || !enqueue(c, data, len, kind))
+		return -1;
+	lws_callback_on_writable(c->wsi);
+	return (long long)c->queued;
+}
+
+void lwsj_close(long long conn, int code, const char *reason)
+{
+	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
+	size_t n = reason ? strlen(reason) : 0;
+	if (c->closing)
+		return;
+	if (n > sizeof(c->close_reason))
+		n = sizeof(c->close_reason); /* a close frame holds 123 bytes of reason; lws trims further */
+	c->closing = 1;
+	c->close_code = code;
+	memcpy(c->close_reason, reason, n);
+	c->close_reason_len = (int)n;
+	lws_callback_on_writable(c->wsi);
+}
+
+void lwsj_read(long long conn, int enable)
+{
+	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
+	lws_rx_flow_control(c->wsi, enable ? 1 : 0);
+}
+
+long long lwsj_queued(long long conn)
+{
+	return (long long)((struct lwsj_conn *)(intptr_t)conn)->queued;
+}
+
+int lwsj_add_header(struct lwsj_engine *e, long long wsi, long long pp, const char *name, const char *value)
+{
+	if (!e->header_end)
+		return -1;
+	return lws_add_http_header_by_name((struct lws *)(intptr_t)wsi, (const unsigned char *)name,
+					   (const unsigned char *)value, (int)strlen(value),
+					   (unsigned char **)(intptr_t)pp, e->header_end);
+}
+
+int lwsj_header(long long wsi, int token, char *buf, int len)
+{
+	struct lws *w = (struct lws *)(intptr_t)wsi;
+	if (lws_hdr_total_length(w, (enum lws_token_indexes)token) <= 0)
+		return -1;
+	return lws_hdr_copy(w, buf, len, (enum lws_token_indexes)token);
+}
+
+int lwsj_custom_header(long long wsi, const char *name, char *buf, int len)
+{
+	struct lws *w = (struct lws *)(intptr_t)wsi;
+	int n = (int)strlen(name);
+	if (lws_hdr_custom_length(w, name, n) < 0)
+		return -1;
+	return lws_hdr_custom_copy(w, buf, len, name, n);
+}
+
+void lwsj_peer(long long wsi, char *buf, int len)
+{
+	lws_get_peer_simple((struct lws *)(intptr_t)wsi, buf, (size_t)len);
+}
+
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const void *body, size_t len)
+{
+	struct lws *w = (struct lws *)(intptr_t)wsi;
+	struct lwsj_conn *c = (struct lwsj_conn *)lws_wsi_user(w);
+	unsigned char headers[LWS_PRE + 1024], *start = headers + LWS_PRE, *p = start,
+		      *end = headers + sizeof(headers) - 1;
+
+	if (lws_add_http_common_headers(w, (unsigned int)status, content_type, (lws_filepos_t)len, &p, end) ||
+	    lws_finalize_write_http_header(w, start, &p, end))
+		return -1;
+	if (!c || !enqueue(c, body, len, LWSJ_KIND_HTTP))
+		return -1;
+	c->wsi = w;
+	lws_callback_on_writable(w);
+	return 0;
+}
+
+/* Appends a received piece to the reassembly buffer; 0 when it fits under max_message. */
+static int rx_append(struct lwsj_engine *e, struct lwsj_conn *c, const void *in, size_t len)
+{
+	if (c->rx_len + len > e->max_message)
+		return -1;
+	if (c->rx_len + len > c->rx_cap) {
+		size_t cap = c->rx_cap ? c->rx_cap : 4096;
+		unsigned char *rx;
+		while (cap < c->rx_len + len)
+			cap *= 2;
+		if (cap > e->max_message)
+			cap = e->max_message;
+		rx = realloc(c->rx, cap);
+		if (!rx)
+			return -1;
+		c->rx = rx;
+		c->rx_cap = cap;
+	}
+	memcpy(c->rx + c->rx_len, in, len);
+	c->rx_len += len;
+	return 0;
+}
+
+static int close_too_big(struct lwsj_conn *c, struct lws *wsi)
+{
+	static const char reason[] = "message too big";
+	c->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+	c->close_sent = 1;
+	memcpy(c->close_reason, reason, sizeof(reason) - 1);
+	c->close_reason_len = sizeof(reason) - 1;
+	lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)c->close_reason,
+			 (size_t)c->close_reason_len);
+	return -1;
+}
+
+static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, void *in, size_t len)
+{
+	int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
+	int whole = final && !lws_remaining_packet_payload(wsi);
+
+	if (first && !c->rx_len)
+		c->rx_kind = lws_frame_is_binary(wsi) ? LWSJ_BINARY : LWSJ_TEXT;
+	if (whole && !c->rx_len) { /* the common case: one piece, no copy */
+		if (len > e->max_message)
+			return close_too_big(c, wsi);
+		emit(e, LWSJ_EV_MESSAGE, c->id, in, len, c->rx_kind);
+		return 0;
+	}
+	if (rx_append(e, c, in, len))
+		return close_too_big(c, wsi);
+	if (whole) {
+		emit(e, LWSJ_EV_MESSAGE, c->id, c->rx, c->rx_len, c->rx_kind);
+		c->rx_len = 0;
+		if (c->rx_cap > 65536) { /* do not keep a huge buffer for a rare huge message */
+			free(c->rx);
+			c->rx = NULL;
+			c->rx_cap = 0;
+		}
+	}
+	return 0;
+}
+
+static enum lws_write_protocol ws_flags(struct lwsj_frame *f, size_t chunk)
+{
+	int first = f->sent == 0, final = f->sent + chunk == f->len;
+	if (f->kind == LWSJ_PING)
+		return LWS_WRITE_PING;
+	return (enum lws_write_protocol)lws_write_ws_flags(f->kind == LWSJ_TEXT ? LWS_WRITE_TEXT : LWS_WRITE_BINARY,
+							   first, final);
+}
+
+/* WRITEABLE: one lws_write per callback (the lws rule), then ask again if more is queued. */
+static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
+{
+	struct lwsj_frame *f = c->head;
+	size_t chunk;
+	int http;
+
+	if (!f) {
+		if (c->closing) {
+			c->close_sent = 1;
+			lws_close_reason(wsi, (enum lws_close_status)c->close_code,
+					 (unsigned char *)c->close_reason, (size_t)c->close_reason_len);
+			return -1;
+		}
+		return 0; /* lws may add WRITEABLE callbacks of its own */
+	}
+	http = f->kind == LWSJ_KIND_HTTP;
+	chunk = f->len - f->sent;
+	if (chunk > e->fragment_size && f->kind != LWSJ_PING)
+		chunk = e->fragment_size;
+	/* Writing chunk k clobbers the LWS_PRE bytes before it: payload lws has already taken. */
+	if (lws_write(wsi, f->buf + LWS_PRE + f->sent, chunk,
+		      http ? (f->sent + chunk == f->len ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP)
+			   : ws_flags(f, chunk)) < (int)chunk)
+		return -1;
+	f->sent += chunk;
+	if (f->sent == f->len) {
+		c->head = f->next;
+		if (!c->head)
+			c->tail = NULL;
+		c->queued -= f->len;
+		free(f);
+		if (http)
+			return lws_http_transaction_completed(wsi) ? -1 : 0;
+		emit(e, LWSJ_EV_WRITTEN, c->id, NULL, 0, 1);
+	}
+	if (c->head || c->closing)
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t len)
+{
+	c->close_sent = 1;
+	if (len >= 2) {
+		size_t n = len - 2 > sizeof(c->close_reason) ? sizeof(c->close_reason) : len - 2;
+		c->close_code = (in[0] << 8) | in[1];
+		memcpy(c->close_reason, in + 2, n);
+		c->close_reason_len = (int)n;
+	} else {
+		c->close_code = LWS_CLOSE_STATUS_NO_STATUS;
+		c->close_reason_len = 0;
+	}
+}
+
+static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c)
+{
+	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
+	long long id = c->id;
+	drop_queue(c);
+	c->id = 0;
+	if (id)
+		emit(e, LWSJ_EV_CLOSED, id, c->close_reason, (size_t)(c->close_sent ? c->close_reason_len : 0), code);
+	return 0;
+}
+
+static int http_method(struct lws *wsi)
+{
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
+		return LWSJ_HTTP_GET;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
+		return LWSJ_HTTP_POST;
+	return LWSJ_HTTP_OTHER;
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct lwsj_engine *e = engine_of(wsi);
+	struct lwsj_conn *c = (struct lwsj_conn *)user;
+	long long r;
+
+	if (!e)
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+
+	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* broadcast to every protocol of every vhost: let only the first one call Java */
+		if (__atomic_exchange_n(&e->wake_pending, 0, __ATOMIC_ACQ_REL))
+			emit(e, LWSJ_EV_WAKE, 0, NULL, 0, 0);
+		return 0;
+
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		r = emit(e, LWSJ_EV_UPGRADE, 0, wsi, 0, (int)lws_get_protocol(wsi)->id);
+		if (r <= 0) {
+			if (r < 0)
+				lws_return_http_status(wsi, (unsigned int)-r, NULL);
+			return 1;
+		}
+		c->id = r;
+		return 0;
+
+	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
+			c->id = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
+		c->wsi = wsi;
+		emit(e, LWSJ_EV_OPEN, c->id, c, (size_t)(intptr_t)wsi, (int)lws_get_protocol(wsi)->id);
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		r = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
+		if (c)
+			drop_queue(c);
+		if (r) {
+			lws_set_opaque_user_data(wsi, NULL);
+			emit(e, LWSJ_EV_CONNECT_ERROR, r, in, in ? strlen((const char *)in) : 0, 0);
+		}
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		/* in = unsigned char **p into lws's buffer, len = the space left after *p */
+		e->header_end = *(unsigned char **)in + len;
+		emit(e, LWSJ_EV_CLIENT_HEADERS, (long long)(intptr_t)lws_get_opaque_user_data(wsi), wsi,
+		     (size_t)(intptr_t)in, 0);
+		e->header_end = NULL;
+		return 0;
+
+	case LWS_CALLBACK_RECEIVE:
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		return on_receive(e, c, wsi, in, len);
+
+	case LWS_CALLBACK_RECEIVE_PONG:
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		emit(e, LWSJ_EV_PONG, c->id, in, len, 0);
+		return 0;
+
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		on_peer_close(c, (const unsigned char *)in, len);
+		return 0; /* lws echoes the close frame */
+
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (!c)
+			return 0;
+		return on_writeable(e, c, wsi);
+
+	case LWS_CALLBACK_CLOSED:
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		return on_closed(e, c);
+
+	case LWS_CALLBACK_HTTP:
+		if (!c)
+			break;
+		c->wsi = wsi;
+		r = emit(e, LWSJ_EV_HTTP, (long long)(intptr_t)wsi, in, in ? strlen((const char *)in) : 0,
+			 http_method(wsi));
+		if (r == 1)
+			return 0; /* answered: the body goes out in HTTP_WRITEABLE */
+		if (r == 2) {
+			c->http_body = 1; /* collect the body, answer at BODY_COMPLETION */
+			return 0;
+		}
+		break; /* lws answers 404 */
+
+	case LWS_CALLBACK_HTTP_BODY:
+		if (c && c->http_body && rx_append(e, c, in, len))
+			return -1;
+		return 0;
+
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (!c || !c->http_body)
+			break;
+		c->http_body = 0;
+		emit(e, LWSJ_EV_HTTP_BODY_DONE, (long long)(intptr_t)wsi, c->rx, c->rx_len, 0);
+		c->rx_len = 0;
+		return 0;
+
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (c)
+			drop_queue(c);
+		break;
+
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+void *lwsj_protocol_callback(void)
+{
+	return (void *)callback;
+}

@@ -1,0 +1,120 @@
+/*
+ * lwsj: the C engine under lws-java's facade.
+ *
+ * One protocol callback (lwsj_protocol_callback) serves every protocol of every vhost of a context. It does
+ * the mechanical work natively, where a Java upcall would cost more than the work itself:
+ *   - reassembles received fragments and reports each whole message once;
+ *   - keeps each connection's outbound queue and writes it from the WRITEABLE callback, one lws_write per
+ *     callback, splitting large messages into fragments;
+ *   - answers lws's housekeeping reasons (poll changes, locks, HTTP defaults) without Java.
+ * Java hears only what a user sees, through one function pointer with primitive arguments (lwsj_event_fn).
+ *
+ * Threading: every function here except lwsj_wake() must be called on the thread that runs lws_service()
+ * for the engine's context. A connection handle (lwsj_conn address) is valid from LWSJ_EV_OPEN until
+ * LWSJ_EV_CLOSED is delivered for it, and never after.
+ */
+#ifndef LWSJ_H
+#define LWSJ_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the engine reports to Java: lwsj_event_fn(engine, event, conn, data, len, arg). */
+enum lwsj_event {
+	/* lwsj_wake() was called: drain the command queue. */
+	LWSJ_EV_WAKE = 1,
+	/* server: an upgrade request arrived. data = wsi, arg = protocol index. Return a connection id > 0 to
+	 * accept it, or -(HTTP status) to refuse it. The request headers can be read during this event only. */
+	LWSJ_EV_UPGRADE = 2,
+	/* the WebSocket is open. conn = id, data = connection handle, len = wsi, arg = protocol index. */
+	LWSJ_EV_OPEN = 3,
+	/* a whole message. data/len = payload (valid during the event only), arg = LWSJ_TEXT or LWSJ_BINARY. */
+	LWSJ_EV_MESSAGE = 4,
+	/* a pong. data/len = its payload. */
+	LWSJ_EV_PONG = 5,
+	/* arg messages queued with lwsj_send() have been handed to the kernel, oldest first. */
+	LWSJ_EV_WRITTEN = 6,
+	/* the connection is gone. arg = close code (1006 when no close frame was exchanged), data/len = reason.
+	 * The handle is dead once this returns. */
+	LWSJ_EV_CLOSED = 7,
+	/* a client connection failed before it opened. conn = id, data/len = lws's description. */
+	LWSJ_EV_CONNECT_ERROR = 8,
+	/* a client handshake is being written. conn = id: add headers with lwsj_add_header(wsi = data, pp = len). */
+	LWSJ_EV_CLIENT_HEADERS = 9,
+	/* an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = enum lwsj_http_method.
+	 * Return 0 to let lws answer 404, 1 after answering with lwsj_http_respond(), or 2 to receive the
+	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows). */
+	LWSJ_EV_HTTP = 10,
+	/* the HTTP request body is complete. conn = wsi, data/len = body: answer with lwsj_http_respond(). */
+	LWSJ_EV_HTTP_BODY_DONE = 11
+};
+
+/* Message kinds for lwsj_send() and LWSJ_EV_MESSAGE. */
+enum lwsj_kind {
+	LWSJ_TEXT = 0,
+	LWSJ_BINARY = 1,
+	LWSJ_PING = 2
+};
+
+enum lwsj_http_method {
+	LWSJ_HTTP_GET = 1,
+	LWSJ_HTTP_POST = 2,
+	LWSJ_HTTP_OTHER = 3
+};
+
+/* The single upcall to Java. Must not throw: the Java side catches everything. */
+typedef long long (*lwsj_event_fn)(long long engine, int event, long long conn, long long data,
+				   long long len, int arg);
+
+/* An engine, the user pointer of one lws context (lws_context_creation_info.user). */
+struct lwsj_engine;
+
+/* max_message: largest message reassembled (a larger one closes with 1009).
+ * fragment_size: largest piece handed to one lws_write (larger messages are sent as fragments). */
+struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message,
+				    size_t fragment_size);
+void lwsj_engine_free(struct lwsj_engine *engine);
+
+/* The protocol callback to put in every lws_protocols entry, and the per-session size to give with it. */
+void *lwsj_protocol_callback(void);
+size_t lwsj_session_size(void);
+
+/* Wakes the service thread (LWSJ_EV_WAKE follows). The one call that is safe from any thread. */
+void lwsj_wake(struct lwsj_engine *engine, void *context);
+
+/* Queues one message (copied) and asks for WRITEABLE. kind: enum lwsj_kind. Returns the connection's
+ * queued bytes after the call, or -1 when the connection is closing. */
+long long lwsj_send(long long conn, const void *data, size_t len, int kind);
+
+/* Closes after the queued messages are written: sends a close frame with code and reason. */
+void lwsj_close(long long conn, int code, const char *reason);
+
+/* Pauses (0) or resumes (1) reading from the connection (lws_rx_flow_control). */
+void lwsj_read(long long conn, int enable);
+
+/* Bytes queued on the connection and not yet handed to the kernel. */
+long long lwsj_queued(long long conn);
+
+/* Adds one header to a client handshake during LWSJ_EV_CLIENT_HEADERS. Returns 0 on success. */
+int lwsj_add_header(struct lwsj_engine *engine, long long wsi, long long pp, const char *name,
+		    const char *value);
+
+/* Copies header number token (enum lws_token_indexes) or a custom header "name:" of wsi into buf.
+ * Returns its length, or -1 when absent. */
+int lwsj_header(long long wsi, int token, char *buf, int len);
+int lwsj_custom_header(long long wsi, const char *name, char *buf, int len);
+
+/* Remote address of wsi as text. */
+void lwsj_peer(long long wsi, char *buf, int len);
+
+/* Answers an HTTP request (callback mounts) with status, content type and body, then ends it. */
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const void *body, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
