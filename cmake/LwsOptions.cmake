@@ -2,6 +2,12 @@
 set(LWS_VERSION 4.3.5)
 set(LWS_SHA256 87f99ad32803ed325fceac5327aae1f5c1b417d54ee61ad36cffc8df5f5ab276)
 
+if(MSVC)
+  set(LWS_C_FLAGS "/DNDEBUG")
+else()
+  set(LWS_C_FLAGS "-ffile-prefix-map=<SOURCE_DIR>=lws -DNDEBUG")
+endif()
+
 set(LWS_CMAKE_OPTIONS
   -DCMAKE_BUILD_TYPE=Release
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON
@@ -21,6 +27,15 @@ set(LWS_CMAKE_OPTIONS
   # WebSocket over HTTP/1.1 only: no h2 ALPN, so browsers and peers take the RFC 6455 upgrade path.
   -DLWS_WITH_HTTP2=OFF
   -DDISABLE_WERROR=ON
-  # Keep absolute build paths out of the binaries.
-  "-DCMAKE_C_FLAGS=-ffile-prefix-map=<SOURCE_DIR>=lws -DNDEBUG"
+  # Keep absolute build paths out of the binaries (MSVC has no -ffile-prefix-map and records none).
+  "-DCMAKE_C_FLAGS=${LWS_C_FLAGS}"
 )
+
+# Dependencies (docs/platforms.md): the system's shared libssl3/libz on Linux; static OpenSSL and zlib on
+# macOS and Windows, chosen with -DOPENSSL_ROOT_DIR=... -DOPENSSL_USE_STATIC_LIBS=ON -DZLIB_ROOT=...
+# -DZLIB_USE_STATIC_LIBS=ON (LWSJ_CMAKE_ARGS of scripts/build-native.sh). native/CMakeLists.txt hands these,
+# and a cross toolchain file, on to the lws build.
+set(LWS_FORWARDED_VARIABLES
+  CMAKE_TOOLCHAIN_FILE CMAKE_OSX_ARCHITECTURES CMAKE_OSX_DEPLOYMENT_TARGET CMAKE_MSVC_RUNTIME_LIBRARY
+  OPENSSL_ROOT_DIR OPENSSL_USE_STATIC_LIBS OPENSSL_MSVC_STATIC_RT ZLIB_ROOT ZLIB_USE_STATIC_LIBS
+  ZLIB_LIBRARY ZLIB_INCLUDE_DIR)

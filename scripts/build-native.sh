@@ -3,21 +3,68 @@
 # Re-running reuses the built lws unless the tarball or cmake/LwsOptions.cmake changed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) here=$(cd "$here" && pwd -W) ;; esac   # C:/... for cmake and cl
 platform="${1:-${JAVACPP_PLATFORM:-linux-x86_64}}"
 build="$here/native/build/$platform"
 tarball=$("$here/scripts/fetch-lws.sh")
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 start=$(date +%s)
+mkdir -p "$build"
+
+# Per-platform choices (docs/platforms.md). Linux links the system's shared libssl3/libz; macOS and Windows
+# link static OpenSSL and zlib (LWSJ_STATIC_DEPS=1: OPENSSL_ROOT_DIR / ZLIB_ROOT name where they are).
+platform_args=()
+nm=${NM:-nm}
+case "$platform" in
+  linux-arm64)
+    if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ]; then   # cross build (scripts/cross-arm64.sh)
+      platform_args+=(-DCMAKE_TOOLCHAIN_FILE="$here/cmake/toolchains/linux-arm64.cmake")
+      export CXX=${CXX:-aarch64-linux-gnu-g++}; nm=${NM:-aarch64-linux-gnu-nm}
+    fi ;;
+  macosx-x86_64) platform_args+=(-DCMAKE_OSX_ARCHITECTURES=x86_64) ;;
+  macosx-arm64)  platform_args+=(-DCMAKE_OSX_ARCHITECTURES=arm64) ;;
+esac
+case "$platform" in macosx-*|windows-*) static_deps=${LWSJ_STATIC_DEPS:-1} ;; *) static_deps=${LWSJ_STATIC_DEPS:-0} ;; esac
+if [ "$static_deps" = 1 ]; then
+  platform_args+=(-DOPENSSL_USE_STATIC_LIBS=ON -DZLIB_USE_STATIC_LIBS=ON)
+  [ -n "${OPENSSL_ROOT_DIR:-}" ] && platform_args+=(-DOPENSSL_ROOT_DIR="$OPENSSL_ROOT_DIR")
+  [ -n "${ZLIB_ROOT:-}" ] && platform_args+=(-DZLIB_ROOT="$ZLIB_ROOT")
+fi
+
 cmake -S "$here/native" -B "$build/cmake" -DCMAKE_BUILD_TYPE=Release \
-      -DLWS_TARBALL="$tarball" -DCMAKE_INSTALL_PREFIX="$build/install" ${LWSJ_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build/cmake" --parallel "$jobs" >"$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
-cmake --install "$build/cmake" >/dev/null
+      -DLWS_TARBALL="$tarball" -DCMAKE_INSTALL_PREFIX="$build/install" ${platform_args[@]+"${platform_args[@]}"} \
+      ${LWSJ_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build/cmake" --config Release --parallel "$jobs" >"$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
+cmake --install "$build/cmake" --config Release >/dev/null
+
+# JavaCPP links -lwebsockets -lssl -lcrypto -lz (websockets.lib ssl.lib ... with MSVC) from install/lib first:
+# with static dependencies, put the very archives that lws was built against there under those names.
+lib="$build/install/lib"
+case "$platform" in windows-*) a=.lib; p="" ;; *) a=.a; p=lib ;; esac
+[ -f "$lib/websockets_static.lib" ] && cp -f "$lib/websockets_static.lib" "$lib/websockets.lib"
+if [ "$static_deps" = 1 ]; then
+  cache="$build/cmake/lws-prefix/src/lws-build/CMakeCache.txt"
+  cached() { sed -nE "s/^$1:[A-Z]+=(.*)$/\1/p" "$cache" | head -1; }
+  ssl=$(cached OPENSSL_SSL_LIBRARY); crypto=$(cached OPENSSL_CRYPTO_LIBRARY)
+  z=$(cached ZLIB_LIBRARY_RELEASE); [ -f "$z" ] || z=$(cached ZLIB_LIBRARY)
+  for pair in "ssl:$ssl" "crypto:$crypto" "z:$z"; do
+    name=${pair%%:*}; file=${pair#*:}
+    case "$file" in *.so|*.so.*|*.dylib|"") echo "build-native: no static $name library (found '$file'):" \
+        "set OPENSSL_ROOT_DIR / ZLIB_ROOT or LWSJ_STATIC_DEPS=0" >&2; exit 1 ;; esac
+    cp -f "$file" "$lib/$p$name$a"
+  done
+  # libwebsockets.h includes <openssl/ssl.h>: the JNI compile finds it next to lws's headers.
+  ossl_inc=$(cached OPENSSL_INCLUDE_DIR)
+  [ -d "$ossl_inc/openssl" ] && case "$ossl_inc" in /usr/include) ;; *) cp -Rf "$ossl_inc/openssl" "$build/install/include/" ;; esac
+fi
 
 # Facts the presets class feeds to JavaCPP's Parser (see presets/.../presets/lws.java):
 # which #if branches are real in this build, and which functions the static libraries really define.
 inc="$build/install/include"
 (cd "$inc" && "$here/scripts/parser-conditions.sh" "$build/install" "$build/install/parser-conditions.tsv" \
    libwebsockets.h libwebsockets/*.h lwsj.h)
-nm -g --defined-only "$build/install/lib/libwebsockets.a" "$build/install/lib/liblwsj.a" 2>/dev/null \
-  | awk 'NF == 3 { print $3 }' | sort -u > "$build/install/defined-symbols.txt"
+"$nm" -g --defined-only "$lib/${p}websockets$a" "$lib/${p}lwsj$a" 2>/dev/null \
+  | awk 'NF == 3 { print $3 }' | case "$platform" in macosx-*) sed 's/^_//' ;; *) cat ;; esac \
+  | sort -u > "$build/install/defined-symbols.txt"
+[ -s "$build/install/defined-symbols.txt" ] || { echo "build-native: $nm found no symbols in $lib" >&2; exit 1; }
 echo "build-native: $platform ready in $build/install ($(( $(date +%s) - start )) s)"
