@@ -70,10 +70,17 @@ void lwsj_engine_free(struct lwsj_engine *e)
 	free(e);
 }
 
-size_t lwsj_session_size(void)
+static const struct lws_extension deflate_extensions[] = {
+	{ "permessage-deflate", lws_extension_callback_pm_deflate,
+	  "permessage-deflate; client_max_window_bits" },
+	{ NULL, NULL, NULL }
+};
+
+const struct lws_extension *lwsj_deflate_extensions(void)
 {
-	return sizeof(struct lwsj_conn);
+	return deflate_extensions;
 }
+
 
 void lwsj_wake(struct lwsj_engine *e, void *context)
 {
@@ -115,7 +122,7 @@ static struct lwsj_frame *enqueue(struct lwsj_conn *c, const void *data, size_t 
 	return f;
 }
 
-long long lwsj_send(long long conn, const void *data, size_t len, int kind)
+long long lwsj_send(long long conn, const unsigned char *data, size_t len, int kind)
 {
 	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
 	if (c->closing || !enqueue(c, data, len, kind))
@@ -162,9 +169,22 @@ int lwsj_add_header(struct lwsj_engine *e, long long wsi, long long pp, const ch
 int lwsj_header(long long wsi, int token, char *buf, int len)
 {
 	struct lws *w = (struct lws *)(intptr_t)wsi;
+	int n = 0, i, m;
+
 	if (lws_hdr_total_length(w, (enum lws_token_indexes)token) <= 0)
 		return -1;
-	return lws_hdr_copy(w, buf, len, (enum lws_token_indexes)token);
+	if (token != WSI_TOKEN_HTTP_URI_ARGS)
+		return lws_hdr_copy(w, buf, len, (enum lws_token_indexes)token);
+	/* lws_hdr_copy() logs an error for every URI_ARGS copy in 4.3.5: join the fragments ourselves */
+	for (i = 0; (m = lws_hdr_copy_fragment(w, buf + n, len - n, WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0; i++) {
+		n += m;
+		if (n + 1 >= len)
+			return -1;
+		buf[n++] = '&';
+	}
+	if (n)
+		buf[--n] = '\0';
+	return n;
 }
 
 int lwsj_custom_header(long long wsi, const char *name, char *buf, int len)
@@ -181,7 +201,7 @@ void lwsj_peer(long long wsi, char *buf, int len)
 	lws_get_peer_simple((struct lws *)(intptr_t)wsi, buf, (size_t)len);
 }
 
-int lwsj_http_respond(long long wsi, int status, const char *content_type, const void *body, size_t len)
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const unsigned char *body, size_t len)
 {
 	struct lws *w = (struct lws *)(intptr_t)wsi;
 	struct lwsj_conn *c = (struct lwsj_conn *)lws_wsi_user(w);
@@ -459,7 +479,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-void *lwsj_protocol_callback(void)
+void lwsj_protocol_init(struct lws_protocols *protocol)
 {
-	return (void *)callback;
+	protocol->callback = callback;
+	protocol->per_session_data_size = sizeof(struct lwsj_conn);
 }

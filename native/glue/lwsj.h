@@ -1,7 +1,7 @@
 /*
  * lwsj: the C engine under lws-java's facade.
  *
- * One protocol callback (lwsj_protocol_callback) serves every protocol of every vhost of a context. It does
+ * One protocol callback (installed by lwsj_protocol_init) serves every protocol of every vhost of a context. It does
  * the mechanical work natively, where a Java upcall would cost more than the work itself:
  *   - reassembles received fragments and reports each whole message once;
  *   - keeps each connection's outbound queue and writes it from the WRITEABLE callback, one lws_write per
@@ -78,16 +78,21 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 				    size_t fragment_size);
 void lwsj_engine_free(struct lwsj_engine *engine);
 
-/* The protocol callback to put in every lws_protocols entry, and the per-session size to give with it. */
-void *lwsj_protocol_callback(void);
-size_t lwsj_session_size(void);
+/* The extension list that enables permessage-deflate (lws_context_creation_info.extensions). */
+struct lws_extension;
+const struct lws_extension *lwsj_deflate_extensions(void);
+
+/* Binds a protocol entry to the lwsj engine: its callback and its per-session size. (Set here in C: a JavaCPP
+ * FunctionPointer's address is a wrapper, not the C function.) */
+struct lws_protocols;
+void lwsj_protocol_init(struct lws_protocols *protocol);
 
 /* Wakes the service thread (LWSJ_EV_WAKE follows). The one call that is safe from any thread. */
 void lwsj_wake(struct lwsj_engine *engine, void *context);
 
 /* Queues one message (copied) and asks for WRITEABLE. kind: enum lwsj_kind. Returns the connection's
  * queued bytes after the call, or -1 when the connection is closing. */
-long long lwsj_send(long long conn, const void *data, size_t len, int kind);
+long long lwsj_send(long long conn, const unsigned char *data, size_t len, int kind);
 
 /* Closes after the queued messages are written: sends a close frame with code and reason. */
 void lwsj_close(long long conn, int code, const char *reason);
@@ -111,7 +116,7 @@ int lwsj_custom_header(long long wsi, const char *name, char *buf, int len);
 void lwsj_peer(long long wsi, char *buf, int len);
 
 /* Answers an HTTP request (callback mounts) with status, content type and body, then ends it. */
-int lwsj_http_respond(long long wsi, int status, const char *content_type, const void *body, size_t len);
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const unsigned char *body, size_t len);
 
 #ifdef __cplusplus
 }

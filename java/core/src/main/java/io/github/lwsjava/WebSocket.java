@@ -1,0 +1,111 @@
+package io.github.lwsjava;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One WebSocket connection, client or server side. Every method is safe from any thread: the work is queued to
+ * the connection's service thread, which alone talks to libwebsockets.
+ *
+ * <p>Send futures complete when lws has handed the whole message to the kernel, and fail with
+ * {@link WebSocketException} when the connection closes first or the outbound queue is full. A call after the
+ * connection closed fails its future at once; it never touches the native connection.
+ */
+public interface WebSocket extends AutoCloseable {
+
+    /** Normal closure. */
+    int NORMAL_CLOSURE = 1000;
+    /** The endpoint is going away (server shutdown). */
+    int GOING_AWAY = 1001;
+    /** Protocol error. */
+    int PROTOCOL_ERROR = 1002;
+    /** No status code was present in the close frame. */
+    int NO_STATUS = 1005;
+    /** The connection was lost without a close frame. */
+    int ABNORMAL_CLOSURE = 1006;
+    /** A text message was not valid UTF-8. */
+    int INVALID_PAYLOAD = 1007;
+    /** A message was larger than the configured maximum. */
+    int MESSAGE_TOO_BIG = 1009;
+
+    /** Life cycle of a connection. */
+    enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+
+    /** Sends a text message. */
+    CompletableFuture<WebSocket> sendText(CharSequence text);
+
+    /** Sends a binary message; the bytes between position and limit are copied before this returns. */
+    CompletableFuture<WebSocket> sendBinary(ByteBuffer data);
+
+    /** Sends a binary message; the array is copied before this returns. */
+    CompletableFuture<WebSocket> sendBinary(byte[] data);
+
+    /** Sends a ping with up to 125 bytes of payload. */
+    CompletableFuture<WebSocket> sendPing(ByteBuffer payload);
+
+    /**
+     * Sends a close frame after the messages already queued, and completes when the connection is closed.
+     * Closing twice is harmless: the second call returns the same future.
+     */
+    CompletableFuture<WebSocket> sendClose(int code, String reason);
+
+    /** Stops reading from the peer (TCP flow control pushes back on it) until {@link #resumeReading()}. */
+    void pauseReading();
+
+    /** Resumes reading after {@link #pauseReading()}. */
+    void resumeReading();
+
+    /**
+     * Takes the next received message, waiting up to {@code timeout}; {@code null} on time-out. Only for
+     * connections opened without a listener (pull style); reading pauses while the receive queue is full.
+     */
+    Message receive(Duration timeout) throws InterruptedException;
+
+    /** Payload bytes accepted by send calls and not yet written to the kernel. */
+    long queuedBytes();
+
+    /** The current state. */
+    State state();
+
+    /** The subprotocol agreed in the handshake, or the empty string. */
+    String subprotocol();
+
+    /** The request path (with query) of the handshake. */
+    String path();
+
+    /** The peer's address as text. */
+    String remoteAddress();
+
+    /** Closes with 1000 and waits up to five seconds for the close to finish. */
+    @Override
+    void close();
+
+    /**
+     * Receives a connection's events. Callbacks for one connection never overlap and arrive in order, on the
+     * service thread or on the executor given to the client or server builder. An exception thrown here is
+     * reported to {@link #onError} and does not affect the connection or any other.
+     */
+    interface Listener {
+        /** The handshake completed. */
+        default void onOpen(WebSocket webSocket) {}
+
+        /** A whole text message arrived. */
+        default void onText(WebSocket webSocket, String text) {}
+
+        /** A whole binary message arrived; the buffer belongs to the listener. */
+        default void onBinary(WebSocket webSocket, ByteBuffer data) {}
+
+        /** A pong arrived (an answer to {@link #sendPing} or an unsolicited one). Pings are answered by lws. */
+        default void onPong(WebSocket webSocket, ByteBuffer payload) {}
+
+        /** The connection closed: the peer's code and reason, or {@link #ABNORMAL_CLOSURE} when it was lost. */
+        default void onClose(WebSocket webSocket, int code, String reason) {}
+
+        /**
+         * Something failed: a connection that could not be opened (then {@code onClose} follows with 1006), or a
+         * listener callback that threw.
+         */
+        default void onError(WebSocket webSocket, Throwable error) {}
+    }
+}

@@ -1,0 +1,347 @@
+package io.github.lwsjava.client;
+
+import static io.github.lwsjava.lws.global.libwebsockets.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import org.bytedeco.javacpp.BytePointer;
+
+import io.github.lwsjava.WebSocket;
+import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.engine.Connection;
+import io.github.lwsjava.engine.ContextSetup;
+import io.github.lwsjava.engine.Engine;
+import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.lws.lws;
+import io.github.lwsjava.lws.lws_client_connect_info;
+import io.github.lwsjava.lws.lws_context;
+import io.github.lwsjava.lws.lws_context_creation_info;
+import io.github.lwsjava.lws.lws_protocols;
+import io.github.lwsjava.lws.lws_retry_bo;
+import io.github.lwsjava.tls.TlsOptions;
+
+/**
+ * A WebSocket client: one lws context and one service thread, shared by all its connections.
+ *
+ * <pre>{@code
+ * try (WebSocketClient client = WebSocketClient.create()) {
+ *     WebSocket ws = client.connect("ws://127.0.0.1:8080/echo", listener).join();
+ *     ws.sendText("hello");
+ * }
+ * }</pre>
+ */
+public final class WebSocketClient implements AutoCloseable {
+
+    private final Builder config;
+    private final Engine engine;
+    private lws_protocols protocols;
+    private lws_retry_bo keepAlive;
+
+    private WebSocketClient(Builder config) {
+        this.config = config;
+        Lws.init();
+        this.engine = new Engine("lws-java-client",
+                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor),
+                this::createContext).start();
+    }
+
+    /** A client with the default settings. */
+    public static WebSocketClient create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The version of the libwebsockets inside, e.g. "4.3.5-unknown". */
+    public static String libraryVersion() {
+        return Lws.version();
+    }
+
+    private lws_context createContext(Engine e) {
+        ContextSetup setup = new ContextSetup(e);
+        lws_context_creation_info info = setup.info();
+        info.port((int) CONTEXT_PORT_NO_LISTEN());
+        protocols = setup.protocols("lws-java");
+        info.protocols(protocols);
+        if (config.deflate) {
+            info.extensions(lwsj_deflate_extensions());
+        }
+        setup.clientTls(info, config.tls);
+        info.connect_timeout_secs((int) Math.max(1, config.connectTimeout.toSeconds()));
+        info.timeout_secs((int) Math.max(5, config.connectTimeout.toSeconds()));
+        keepAlive = setup.keepAlive(config.pingAfterIdle, config.hangUpAfter);
+        lws_context context = lws_create_context(info);
+        if (context == null || context.isNull()) {
+            throw new IllegalStateException("lws could not create the client context (check the TLS files)");
+        }
+        return context;
+    }
+
+    /** Connects to url; the future completes when the handshake is done. */
+    public CompletableFuture<WebSocket> connect(String url, WebSocket.Listener listener) {
+        return newConnection(url).connect(listener);
+    }
+
+    /** Connects in pull style: take received messages with {@link WebSocket#receive}. */
+    public CompletableFuture<WebSocket> connect(String url) {
+        return newConnection(url).connect(null);
+    }
+
+    /** Starts a connection with per-connection options (headers, subprotocols, origin, time-out). */
+    public ConnectionBuilder newConnection(String url) {
+        return new ConnectionBuilder(WebSocketUrl.parse(url));
+    }
+
+    /** The open and connecting connections. */
+    public List<WebSocket> connections() {
+        CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
+        try {
+            engine.execute(() -> result.complete(new ArrayList<>(engine.connectionsSnapshot())));
+        } catch (WebSocketException closed) {
+            return List.of();
+        }
+        return result.orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** Closes every connection with 1000 (normal closure) and waits up to five seconds for them. */
+    public void closeAll() {
+        List<CompletableFuture<WebSocket>> closing = new ArrayList<>();
+        for (WebSocket ws : connections()) {
+            closing.add(ws.sendClose(WebSocket.NORMAL_CLOSURE, ""));
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // what did not close in time is closed by close()
+        }
+    }
+
+    /** Closes every connection (1001, going away), then the context and its thread. */
+    @Override
+    public void close() {
+        engine.shutdown(WebSocket.GOING_AWAY, 2000);
+    }
+
+    /** Per-connection options. */
+    public final class ConnectionBuilder {
+        private final WebSocketUrl url;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private final List<String> subprotocols = new ArrayList<>();
+        private String origin;
+        private Duration connectTimeout = config.connectTimeout;
+
+        private ConnectionBuilder(WebSocketUrl url) {
+            this.url = url;
+        }
+
+        /** Adds a handshake header, e.g. Authorization. */
+        public ConnectionBuilder header(String name, String value) {
+            if (name == null || name.isBlank() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new IllegalArgumentException("invalid header name '" + name + "'");
+            }
+            if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("invalid value for header " + name + ": '" + value + "'");
+            }
+            headers.put(name, value);
+            return this;
+        }
+
+        /** Offers these subprotocols, in order of preference; {@link WebSocket#subprotocol()} tells the choice. */
+        public ConnectionBuilder subprotocols(String... names) {
+            for (String n : names) {
+                if (n == null || n.isBlank() || !n.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new IllegalArgumentException("invalid subprotocol name '" + n + "'");
+                }
+                subprotocols.add(n);
+            }
+            return this;
+        }
+
+        /** Sends this Origin header. */
+        public ConnectionBuilder origin(String origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /** Fails the connect future with a TIMEOUT if the handshake is not done in time. */
+        public ConnectionBuilder connectTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Connects; listener null means pull style. */
+        public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
+            Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(),
+                    Map.copyOf(headers), config.receiveQueueCapacity);
+            c.remoteAddress(url.hostHeader());
+            try {
+                engine.execute(() -> start(c));
+            } catch (WebSocketException closed) {
+                return CompletableFuture.failedFuture(closed);
+            }
+            long millis = connectTimeout.toMillis();
+            var timer = Engine.timers().schedule(() -> {
+                try {
+                    engine.execute(() -> c.fail(new WebSocketException(WebSocketException.Kind.TIMEOUT,
+                            "connect to " + url + " timed out after " + millis + " ms")));
+                } catch (WebSocketException closed) {
+                    // the client is closed: the connection failed with it
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+            c.openFuture().whenComplete((ws, error) -> timer.cancel(false));
+            return c.openFuture();
+        }
+
+        /** Service thread: lws_client_connect_via_info. */
+        private void start(Connection c) {
+            ContextSetup strings = new ContextSetup(engine);
+            lws_client_connect_info info = new lws_client_connect_info().zero();
+            BytePointer address = strings.string(url.host());
+            BytePointer path = strings.string(url.path());
+            BytePointer host = strings.string(url.hostHeader());
+            info.context(engine.context())
+                .port(url.port())
+                .path(path)
+                .host(host)
+                .origin(strings.string(origin == null ? url.hostHeader() : origin))
+                .ietf_version_or_minus_one(-1)
+                .local_protocol_name(strings.string("lws-java"))
+                .opaque_user_data(Lws.pointer(c.id()));
+            info._address(address);
+            if (!subprotocols.isEmpty()) {
+                info.protocol(strings.string(String.join(",", subprotocols)));
+            }
+            if (url.secure()) {
+                int flags = LCCSCF_USE_SSL;
+                TlsOptions tls = config.tls;
+                if (tls != null && tls.allowsSelfSigned()) {
+                    flags |= LCCSCF_ALLOW_SELFSIGNED;
+                }
+                if (tls != null && tls.skipsHostnameCheck()) {
+                    flags |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
+                }
+                if (tls != null && tls.allowsExpired()) {
+                    flags |= LCCSCF_ALLOW_EXPIRED;
+                }
+                info.ssl_connection(flags);
+            }
+            if (keepAlive != null) {
+                info.retry_and_idle_policy(keepAlive);
+            }
+            engine.add(c);
+            lws wsi = lws_client_connect_via_info(info);
+            if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
+                // failed before lws could report it through the callback
+                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url));
+            }
+        }
+    }
+
+    /** Client settings. */
+    public static final class Builder {
+        private int maxMessageSize = 16 << 20;
+        private int fragmentSize = 64 << 10;
+        private long maxQueuedBytes = 16L << 20;
+        private int receiveQueueCapacity = 256;
+        private boolean deflate;
+        private TlsOptions tls;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration pingAfterIdle;
+        private Duration hangUpAfter;
+        private Executor executor;
+
+        private Builder() {
+        }
+
+        /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < 125) {
+                throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Messages larger than this are sent as several frames (default 64 KiB). */
+        public Builder fragmentSize(int bytes) {
+            if (bytes < 125) {
+                throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
+            }
+            this.fragmentSize = bytes;
+            return this;
+        }
+
+        /** Bytes a connection may have queued for sending before sends fail with QUEUE_FULL (default 16 MiB). */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** Messages held for {@link WebSocket#receive} before reading pauses (pull style; default 256). */
+        public Builder receiveQueueCapacity(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("receiveQueueCapacity must be positive, not " + messages);
+            }
+            this.receiveQueueCapacity = messages;
+            return this;
+        }
+
+        /** Offers permessage-deflate (off by default). */
+        public Builder deflate(boolean enabled) {
+            this.deflate = enabled;
+            return this;
+        }
+
+        /** TLS settings for wss:// (default: verify against the system's CAs, host names included). */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Default connect time-out (10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Pings after pingAfterIdle without traffic, and hangs up when nothing valid arrived for hangUpAfter. */
+        public Builder keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
+            if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
+                    || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
+                throw new IllegalArgumentException("keepAlive(" + pingAfterIdle + ", " + hangUpAfter
+                        + "): ping time of 1 s or more, hang-up time longer than it");
+            }
+            this.pingAfterIdle = pingAfterIdle;
+            this.hangUpAfter = hangUpAfter;
+            return this;
+        }
+
+        /** Runs listener callbacks on this executor (in order per connection) instead of the service thread. */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public WebSocketClient build() {
+            return new WebSocketClient(this);
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package io.github.lwsjava.engine;
+
+import static io.github.lwsjava.lws.global.libwebsockets.*;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.lwsjava.Message;
+import io.github.lwsjava.WebSocket;
+import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.WebSocketException.Kind;
+
+/**
+ * A WebSocket on an {@link Engine}. Public methods may be called from any thread; the methods without
+ * {@code public} run on the service thread, called by the engine for the C engine's events.
+ */
+public final class Connection implements WebSocket {
+
+    final long id;
+    private final Engine engine;
+    private final Listener listener;
+    private final ListenerDispatch dispatch;
+    private final ReceiveQueue receiveQueue;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
+    private final CompletableFuture<WebSocket> closedFuture = new CompletableFuture<>();
+    private final String path;
+    private final Map<String, String> handshakeHeaders;
+    private volatile State state = State.CONNECTING;
+    private volatile String subprotocol = "";
+    private volatile String remoteAddress = "";
+    private volatile int protocolIndex;
+    // service thread only
+    private long handle;
+    private long wsi;
+    private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    private boolean closeRequested;
+    private boolean abandoned;
+
+    private record PendingWrite(CompletableFuture<WebSocket> future, int length) {
+    }
+
+    /**
+     * @param listener the application's listener, or null for pull style ({@link #receive})
+     * @param path the request path of the handshake
+     * @param handshakeHeaders headers a client adds to its handshake (empty on the server side)
+     */
+    public Connection(Engine engine, long id, Listener listener, String path, Map<String, String> handshakeHeaders,
+                      int receiveQueueCapacity) {
+        this.engine = engine;
+        this.id = id;
+        this.path = path;
+        this.handshakeHeaders = handshakeHeaders;
+        if (listener == null) {
+            this.receiveQueue = new ReceiveQueue(this, receiveQueueCapacity);
+            this.listener = receiveQueue;
+        } else {
+            this.receiveQueue = null;
+            this.listener = listener;
+        }
+        this.dispatch = new ListenerDispatch(this, this.listener, engine.settings().listenerExecutor());
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** Completes when the handshake is done; fails with why the connection could not be made. */
+    public CompletableFuture<WebSocket> openFuture() {
+        return opened;
+    }
+
+    public void remoteAddress(String address) {
+        this.remoteAddress = address;
+    }
+
+    // ---- the WebSocket API (any thread) ----
+
+    @Override
+    public CompletableFuture<WebSocket> sendText(CharSequence text) {
+        byte[] bytes = text.toString().getBytes(UTF_8);
+        return send(bytes, 0, bytes.length, LWSJ_TEXT);
+    }
+
+    @Override
+    public CompletableFuture<WebSocket> sendBinary(byte[] data) {
+        return send(data, 0, data.length, LWSJ_BINARY);
+    }
+
+    @Override
+    public CompletableFuture<WebSocket> sendBinary(ByteBuffer data) {
+        if (engine.onServiceThread()) { // no copy to the heap: straight into the native queue
+            return sendStaged(engine.memory.stage(data), data.remaining(), LWSJ_BINARY);
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return send(bytes, 0, bytes.length, LWSJ_BINARY);
+    }
+
+    @Override
+    public CompletableFuture<WebSocket> sendPing(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("ping payload of " + payload.remaining() + " bytes: at most 125");
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return send(bytes, 0, bytes.length, LWSJ_PING);
+    }
+
+    private CompletableFuture<WebSocket> send(byte[] data, int offset, int length, int kind) {
+        CompletableFuture<WebSocket> refused = refuse(length);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        try {
+            engine.execute(() -> write(engine.memory.stage(data, offset, length), length, kind, future));
+        } catch (WebSocketException shutdown) {
+            queuedBytes.addAndGet(-length);
+            future.completeExceptionally(shutdown);
+        }
+        return future;
+    }
+
+    private CompletableFuture<WebSocket> sendStaged(ByteBuffer staged, int length, int kind) {
+        CompletableFuture<WebSocket> refused = refuse(length);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        write(staged, length, kind, future);
+        return future;
+    }
+
+    /** A failed future when the message cannot be accepted, else null (and the bytes are counted as queued). */
+    private CompletableFuture<WebSocket> refuse(int length) {
+        if (state == State.CLOSED || closeRequested && state == State.CLOSING) {
+            return CompletableFuture.failedFuture(new WebSocketException(Kind.CLOSED, "the WebSocket is closed"));
+        }
+        long limit = engine.settings().maxQueuedBytes();
+        long after = queuedBytes.addAndGet(length);
+        if (after > limit && after != length) { // one message larger than the limit still goes alone
+            queuedBytes.addAndGet(-length);
+            return CompletableFuture.failedFuture(new WebSocketException(Kind.QUEUE_FULL,
+                    "outbound queue full: " + (after - length) + " bytes queued, limit " + limit));
+        }
+        return null;
+    }
+
+    /** Service thread: hands a message to the C engine's queue. */
+    private void write(ByteBuffer staged, int length, int kind, CompletableFuture<WebSocket> future) {
+        if (handle == 0 || lwsj_send(handle, staged, length, kind) < 0) {
+            queuedBytes.addAndGet(-length);
+            future.completeExceptionally(new WebSocketException(Kind.CLOSED,
+                    state == State.CONNECTING ? "the WebSocket is not open yet" : "the WebSocket is closed"));
+            return;
+        }
+        pending.add(new PendingWrite(future, length));
+    }
+
+    @Override
+    public CompletableFuture<WebSocket> sendClose(int code, String reason) {
+        CloseCodes.check(code, reason);
+        if (state == State.CLOSED) {
+            return closedFuture;
+        }
+        try {
+            engine.execute(() -> requestClose(code, reason));
+        } catch (WebSocketException shutdown) {
+            // the engine is gone: the connection was closed with it
+        }
+        return closedFuture;
+    }
+
+    /** Service thread: asks the C engine to close after the queued messages. */
+    private void requestClose(int code, String reason) {
+        if (closeRequested || state == State.CLOSED) {
+            return;
+        }
+        closeRequested = true;
+        if (handle != 0) {
+            state = State.CLOSING;
+            lwsj_close(handle, code, reason);
+        } else {
+            abandoned = true; // still connecting: close as soon as it opens
+        }
+    }
+
+    void closeForShutdown(int code) {
+        requestClose(code, "going away");
+    }
+
+    @Override
+    public void pauseReading() {
+        setReading(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        setReading(true);
+    }
+
+    void setReading(boolean enable) {
+        try {
+            engine.execute(() -> {
+                if (handle != 0) {
+                    lwsj_read(handle, enable ? 1 : 0);
+                }
+            });
+        } catch (WebSocketException closed) {
+            // nothing to pause or resume any more
+        }
+    }
+
+    @Override
+    public Message receive(Duration timeout) throws InterruptedException {
+        if (receiveQueue == null) {
+            throw new IllegalStateException("receive() is for connections opened without a listener");
+        }
+        return receiveQueue.take(timeout);
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Completes when the connection has closed. */
+    public CompletableFuture<WebSocket> closeFuture() {
+        return closedFuture;
+    }
+
+    /** The index of the server protocol this connection speaks (0: the default handler). */
+    public int protocolIndex() {
+        return protocolIndex;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<WebSocket> done = sendClose(NORMAL_CLOSURE, "");
+        if (!engine.onServiceThread()) {
+            try {
+                done.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closed or not, close() does not throw: the close handshake goes on in the background
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + id + " " + path + " " + state + "]";
+    }
+
+    // ---- events from the C engine (service thread) ----
+
+    void opened(long handle, long wsi, int protocol) {
+        this.handle = handle;
+        this.wsi = wsi;
+        this.protocolIndex = protocol;
+        String protocolHeader = engine.memory.header(wsi, WSI_TOKEN_PROTOCOL);
+        this.subprotocol = protocolHeader == null ? "" : protocolHeader;
+        if (remoteAddress.isEmpty()) {
+            this.remoteAddress = engine.memory.peer(wsi);
+        }
+        state = State.OPEN;
+        if (abandoned) { // closed or timed out while connecting
+            state = State.CLOSING;
+            lwsj_close(handle, NORMAL_CLOSURE, "");
+            return;
+        }
+        dispatch.onOpen();
+        opened.complete(this);
+    }
+
+    void message(long data, long len, int kind) {
+        byte[] bytes = engine.memory.copy(data, len);
+        if (kind == LWSJ_TEXT) {
+            dispatch.onText(new String(bytes, UTF_8));
+        } else {
+            dispatch.onBinary(ByteBuffer.wrap(bytes));
+        }
+    }
+
+    void pong(long data, long len) {
+        dispatch.onPong(ByteBuffer.wrap(engine.memory.copy(data, len)));
+    }
+
+    void written(int count) {
+        for (int i = 0; i < count; i++) {
+            PendingWrite w = pending.poll();
+            if (w == null) {
+                return;
+            }
+            queuedBytes.addAndGet(-w.length());
+            w.future().complete(this);
+        }
+    }
+
+    void closed(int code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        handle = 0; // dead from here on: lws frees it when this event returns
+        wsi = 0;
+        state = State.CLOSED;
+        engine.remove(this);
+        WebSocketException closedError = new WebSocketException(Kind.CLOSED, "the WebSocket closed (" + code + ")");
+        for (PendingWrite w; (w = pending.poll()) != null; ) {
+            w.future().completeExceptionally(closedError);
+        }
+        queuedBytes.set(0);
+        if (!opened.isDone()) {
+            WebSocketException e = new WebSocketException(Kind.HANDSHAKE, "the connection closed during the handshake");
+            opened.completeExceptionally(e);
+            dispatch.onError(e);
+        }
+        dispatch.onClose(code, reason);
+        closedFuture.complete(this);
+    }
+
+    void connectFailed(String lwsMessage) {
+        WebSocketException error = ConnectErrors.classify(lwsMessage);
+        fail(error);
+    }
+
+    /** Fails a connection that never opened (connect error, time-out, refused start). */
+    public void fail(WebSocketException error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (handle != 0) { // already open (a time-out that lost the race): close it instead
+            requestClose(NORMAL_CLOSURE, "");
+            return;
+        }
+        abandoned = true;
+        state = State.CLOSED;
+        engine.remove(this);
+        if (opened.completeExceptionally(error)) {
+            dispatch.onError(error);
+            dispatch.onClose(ABNORMAL_CLOSURE, error.getMessage());
+        }
+        closedFuture.complete(this);
+    }
+
+    void appendHeaders(long wsi, long pp) {
+        for (Map.Entry<String, String> h : handshakeHeaders.entrySet()) {
+            String name = h.getKey().endsWith(":") ? h.getKey() : h.getKey() + ":";
+            if (lwsj_add_header(engine.nativeEngine(), wsi, pp, name.toLowerCase(java.util.Locale.ROOT), h.getValue()) != 0) {
+                Engine.LOG.log(System.Logger.Level.WARNING, "handshake header " + h.getKey() + " did not fit");
+            }
+        }
+    }
+}

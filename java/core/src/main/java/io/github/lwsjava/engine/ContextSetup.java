@@ -1,0 +1,126 @@
+package io.github.lwsjava.engine;
+
+import static io.github.lwsjava.lws.global.libwebsockets.*;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.bytedeco.javacpp.BytePointer;
+
+import io.github.lwsjava.lws.lws_context_creation_info;
+import io.github.lwsjava.lws.lws_protocols;
+import io.github.lwsjava.lws.lws_retry_bo;
+import io.github.lwsjava.tls.TlsOptions;
+
+/**
+ * Fills lws creation structs for an engine: protocols bound to the lwsj callback, TLS, keep-alive, deflate.
+ * Everything lws points at is retained by the engine for the context's life.
+ */
+public final class ContextSetup {
+
+    private final Engine engine;
+
+    public ContextSetup(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A zeroed creation info with the options every lws-java context uses. */
+    public lws_context_creation_info info() {
+        lws_context_creation_info info = retain(new lws_context_creation_info().zero());
+        info.user(engine.nativeEngine());
+        info.gid(-1).uid(-1);
+        info.options(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_VALIDATE_UTF8);
+        return info;
+    }
+
+    /** A protocol list: the given names, all served by the lwsj callback (id = index), then the terminator. */
+    public lws_protocols protocols(String... names) {
+        lws_protocols list = retain(new lws_protocols(names.length + 1).zero());
+        for (int i = 0; i < names.length; i++) {
+            list.position(i).name(string(names[i])).rx_buffer_size(RX_BUFFER).id(i);
+            lwsj_protocol_init(list);
+        }
+        return list.position(0);
+    }
+
+    /** lws hands received data over in pieces of at most this size; the C engine joins them. */
+    static final int RX_BUFFER = 65536;
+
+    /** The keep-alive policy: ping after idle, hang up when nothing valid came for hangUpAfter. */
+    public lws_retry_bo keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
+        if (pingAfterIdle == null) {
+            return null;
+        }
+        lws_retry_bo retry = retain(new lws_retry_bo().zero());
+        retry.secs_since_valid_ping((short) Math.max(1, pingAfterIdle.toSeconds()));
+        retry.secs_since_valid_hangup((short) Math.max(pingAfterIdle.toSeconds() + 1, hangUpAfter.toSeconds()));
+        return retry;
+    }
+
+    /** Client side of TLS: which CAs to trust, and a client certificate for mutual TLS. */
+    public void clientTls(lws_context_creation_info info, TlsOptions tls) {
+        if (tls == null) {
+            return;
+        }
+        if (tls.caFile() != null) {
+            info.client_ssl_ca_filepath(string(tls.caFile().toString()));
+        } else if (tls.caPem() != null) {
+            BytePointer pem = string(tls.caPem());
+            info.client_ssl_ca_mem(pem).client_ssl_ca_mem_len((int) pem.limit());
+        }
+        if (tls.certificateFile() != null) {
+            info.client_ssl_cert_filepath(string(tls.certificateFile().toString()));
+            info.client_ssl_private_key_filepath(string(tls.keyFile().toString()));
+        } else if (tls.certificatePem() != null) {
+            BytePointer cert = string(tls.certificatePem());
+            BytePointer key = string(tls.keyPem());
+            info.client_ssl_cert_mem(cert).client_ssl_cert_mem_len((int) cert.limit());
+            info.client_ssl_key_mem(key).client_ssl_key_mem_len((int) key.limit());
+        }
+    }
+
+    /** Server side of TLS (a vhost's info): certificate and key, and client-certificate checks. */
+    public void serverTls(lws_context_creation_info info, TlsOptions tls) {
+        if (tls == null) {
+            return;
+        }
+        if (!tls.hasCertificate()) {
+            throw new IllegalArgumentException("a TLS server needs a certificate and key: TlsOptions.server(cert, key)");
+        }
+        if (tls.certificateFile() != null) {
+            info.ssl_cert_filepath(string(tls.certificateFile().toString()));
+            info.ssl_private_key_filepath(string(tls.keyFile().toString()));
+        } else {
+            BytePointer cert = string(tls.certificatePem());
+            BytePointer key = string(tls.keyPem());
+            info.server_ssl_cert_mem(cert).server_ssl_cert_mem_len((int) cert.limit());
+            info.server_ssl_private_key_mem(key).server_ssl_private_key_mem_len((int) key.limit());
+        }
+        if (tls.caFile() != null) {
+            info.ssl_ca_filepath(string(tls.caFile().toString()));
+        } else if (tls.caPem() != null) {
+            BytePointer pem = string(tls.caPem());
+            info.server_ssl_ca_mem(pem).server_ssl_ca_mem_len((int) pem.limit());
+        }
+        if (tls.requiresClientCertificate()) {
+            info.options(info.options() | LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT);
+        }
+    }
+
+    /** A NUL-terminated copy of s that lives as long as the context; limit() is its length without the NUL. */
+    public BytePointer string(String s) {
+        if (s == null) {
+            return null;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        BytePointer p = new BytePointer(bytes.length + 1);
+        p.put(bytes).put(bytes.length, (byte) 0);
+        p.limit(bytes.length);
+        return retain(p);
+    }
+
+    private <T> T retain(T pointer) {
+        engine.retain(pointer);
+        return pointer;
+    }
+}

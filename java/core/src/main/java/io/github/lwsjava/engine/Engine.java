@@ -1,0 +1,315 @@
+package io.github.lwsjava.engine;
+
+import static io.github.lwsjava.lws.global.libwebsockets.*;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.lws.lws_context;
+import io.github.lwsjava.lws.lwsj_engine;
+
+/**
+ * One lws context and the one thread that services it: the core under both the client and the server.
+ *
+ * <p>Only the service thread calls into lws. Other threads hand it work with {@link #execute}, which queues the
+ * task and wakes the loop through {@code lws_cancel_service}; on the service thread itself the task runs at once.
+ * Connection state that lws can free lives in the C engine; Java keeps ids and the handles the C engine gave,
+ * and drops each handle at the CLOSED event, after which nothing touches it.
+ */
+public final class Engine {
+
+    static final System.Logger LOG = System.getLogger("io.github.lwsjava");
+    private static final AtomicLong ENGINE_IDS = new AtomicLong();
+    /** Timers (connect time-outs, reconnect delays) for every engine: one daemon thread in all. */
+    private static final ScheduledExecutorService TIMERS = newTimers();
+
+    /** Creates the lws context on the service thread. */
+    @FunctionalInterface
+    public interface ContextFactory {
+        /** Returns the new context, or throws with the reason it could not be made. */
+        lws_context create(Engine engine);
+    }
+
+    /** Server-side events that are not about one open connection. */
+    public interface ServerHooks {
+        /** An upgrade request (headers readable now): a new connection id, or -status to refuse. */
+        long upgrade(Engine engine, long wsi, int protocol);
+
+        /** An HTTP request: 0 (404), 1 (answered), 2 (read the body first). */
+        int http(Engine engine, long wsi, String uri, int method);
+
+        /** The body of a request for which {@link #http} returned 2. */
+        void httpBody(Engine engine, long wsi, byte[] body);
+    }
+
+    final long id = ENGINE_IDS.incrementAndGet();
+    private final String name;
+    private final Settings settings;
+    private final ContextFactory factory;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Map<Long, Connection> connections = new HashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final List<Object> retained = new ArrayList<>();
+    final NativeMemory memory = new NativeMemory();
+    private volatile ServerHooks serverHooks;
+    private Thread thread;
+    private lwsj_engine nativeEngine;
+    private lws_context context;
+    private volatile boolean running = true;
+    private boolean wakeable; // guarded by this: the context exists and may be woken
+    private int shutdownCode;
+
+    /** Settings shared by every connection of an engine. */
+    public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor) {
+    }
+
+    public Engine(String name, Settings settings, ContextFactory factory) {
+        this.name = name;
+        this.settings = settings;
+        this.factory = factory;
+    }
+
+    /** Starts the service thread and waits until the context exists; throws why it could not be made. */
+    public Engine start() {
+        NativeEvents.INSTANCE.register(this);
+        thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            started.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
+        return this;
+    }
+
+    /** Keeps native memory that lws points at alive for the context's life. */
+    public void retain(Object pointerOrString) {
+        retained.add(pointerOrString);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public lwsj_engine nativeEngine() {
+        return nativeEngine;
+    }
+
+    public lws_context context() {
+        return context;
+    }
+
+    public void serverHooks(ServerHooks hooks) {
+        this.serverHooks = hooks;
+    }
+
+    public boolean onServiceThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** A new connection id (never 0). */
+    public long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    /** Runs task on the service thread: now if called there, else queued with a wake-up. */
+    public void execute(Runnable task) {
+        if (onServiceThread()) {
+            task.run();
+            return;
+        }
+        commands.add(task);
+        synchronized (this) {
+            if (wakeable) {
+                lwsj_wake(nativeEngine, context);
+                return;
+            }
+        }
+        if (!running && commands.remove(task)) {
+            throw new WebSocketException(WebSocketException.Kind.SHUTDOWN, name + " is closed");
+        }
+    }
+
+    /** Service thread: registers a connection under its id. */
+    public void add(Connection connection) {
+        connections.put(connection.id, connection);
+    }
+
+    void remove(Connection connection) {
+        connections.remove(connection.id);
+    }
+
+    /** Service thread: the live connections. */
+    public List<Connection> connectionsSnapshot() {
+        return new ArrayList<>(connections.values());
+    }
+
+    /**
+     * Closes every connection with code, waits for their close handshakes up to the grace time, destroys the
+     * context and ends the service thread. Safe from any thread, and more than once.
+     */
+    public void shutdown(int code, long graceMillis) {
+        if (!running && stopped.isDone()) {
+            return;
+        }
+        try {
+            execute(() -> {
+                shutdownCode = code;
+                running = false;
+                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+                for (Connection c : connectionsSnapshot()) {
+                    c.closeForShutdown(code);
+                }
+            });
+        } catch (WebSocketException alreadyClosed) {
+            return;
+        }
+        if (!onServiceThread()) {
+            stopped.orTimeout(graceMillis + 10_000, TimeUnit.MILLISECONDS).exceptionally(t -> null).join();
+        }
+    }
+
+    private long deadline;
+
+    private void run() {
+        try {
+            nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize());
+            context = factory.create(this);
+            synchronized (this) {
+                wakeable = true;
+            }
+            started.complete(null);
+        } catch (Throwable t) {
+            running = false;
+            release();
+            started.completeExceptionally(t);
+            stopped.complete(null);
+            return;
+        }
+        try {
+            while (running || (!connections.isEmpty() && System.nanoTime() < deadline)) {
+                lws_service(context, 0);
+                drainCommands();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, name + ": service loop failed", t);
+        } finally {
+            running = false;
+            synchronized (this) {
+                wakeable = false;
+            }
+            // destroying the context delivers CLOSED for every connection still open
+            lws_context_destroy(context);
+            for (Connection c : connectionsSnapshot()) {
+                c.closed(io.github.lwsjava.WebSocket.ABNORMAL_CLOSURE, "shut down");
+            }
+            release();
+            failQueuedCommands();
+            stopped.complete(null);
+        }
+    }
+
+    private void release() {
+        NativeEvents.INSTANCE.unregister(this);
+        if (nativeEngine != null) {
+            lwsj_engine_free(nativeEngine);
+            nativeEngine = null;
+        }
+        retained.clear();
+    }
+
+    private void drainCommands() {
+        Runnable task;
+        while ((task = commands.poll()) != null) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, name + ": command failed", t);
+            }
+        }
+    }
+
+    /** Tasks queued after the loop ended: run them, so that their futures fail instead of hanging. */
+    private void failQueuedCommands() {
+        drainCommands();
+    }
+
+    /** Whether the service loop still accepts work. */
+    public boolean running() {
+        return running;
+    }
+
+    int shutdownCode() {
+        return shutdownCode;
+    }
+
+    /** Dispatches one event of the C engine (service thread). */
+    long onEvent(int event, long conn, long data, long len, int arg) {
+        switch (event) {
+            case LWSJ_EV_WAKE:
+                drainCommands();
+                return 0;
+            case LWSJ_EV_UPGRADE:
+                return serverHooks == null ? 0 : serverHooks.upgrade(this, data, arg);
+            case LWSJ_EV_HTTP:
+                return serverHooks == null ? 0
+                        : serverHooks.http(this, conn, new String(memory.copy(data, len), UTF_8), arg);
+            case LWSJ_EV_HTTP_BODY_DONE:
+                if (serverHooks != null) {
+                    serverHooks.httpBody(this, conn, memory.copy(data, len));
+                }
+                return 0;
+            default:
+                break;
+        }
+        Connection c = connections.get(conn);
+        if (c == null) {
+            return 0;
+        }
+        switch (event) {
+            case LWSJ_EV_OPEN -> c.opened(data, len, arg);
+            case LWSJ_EV_MESSAGE -> c.message(data, len, arg);
+            case LWSJ_EV_PONG -> c.pong(data, len);
+            case LWSJ_EV_WRITTEN -> c.written(arg);
+            case LWSJ_EV_CLOSED -> c.closed(arg, new String(memory.copy(data, len), UTF_8));
+            case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(new String(memory.copy(data, len), UTF_8));
+            case LWSJ_EV_CLIENT_HEADERS -> c.appendHeaders(data, len);
+            default -> { }
+        }
+        return 0;
+    }
+
+    /** The shared timer thread; tasks must hand lws work to an engine with {@link #execute}. */
+    public static ScheduledExecutorService timers() {
+        return TIMERS;
+    }
+
+    private static ScheduledExecutorService newTimers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lws-java-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+}

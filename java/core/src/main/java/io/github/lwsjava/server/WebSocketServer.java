@@ -1,0 +1,482 @@
+package io.github.lwsjava.server;
+
+import static io.github.lwsjava.lws.global.libwebsockets.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.github.lwsjava.WebSocket;
+import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.engine.Connection;
+import io.github.lwsjava.engine.ContextSetup;
+import io.github.lwsjava.engine.Engine;
+import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.lws.lws_context;
+import io.github.lwsjava.lws.lws_context_creation_info;
+import io.github.lwsjava.lws.lws_http_mount;
+import io.github.lwsjava.lws.lws_protocols;
+import io.github.lwsjava.lws.lws_vhost;
+import io.github.lwsjava.tls.TlsOptions;
+
+/**
+ * A WebSocket (and HTTP) server: one lws context with one or more vhosts, and one service thread.
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .port(8080)
+ *         .handler(new WebSocket.Listener() {
+ *             public void onText(WebSocket ws, String text) { ws.sendText(text); }
+ *         })
+ *         .build();
+ * }</pre>
+ */
+public final class WebSocketServer implements AutoCloseable {
+
+    /** Internal protocol names: the default handler and the HTTP callback mounts. */
+    private static final String DEFAULT_PROTOCOL = "lws-java-default";
+    private static final String HTTP_PROTOCOL = "lws-java-http";
+
+    private final Builder config;
+    private final Engine engine;
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<String> protocolNames = new ArrayList<>();
+    private final List<WebSocket.Listener> handlers = new ArrayList<>();
+    private final Map<Long, HttpExchange> httpRequests = new java.util.HashMap<>();
+    private int openConnections;
+
+    private WebSocketServer(Builder config) {
+        this.config = config;
+        Lws.init();
+        protocolNames.add(DEFAULT_PROTOCOL);
+        handlers.add(config.defaultHandler);
+        protocolNames.add(HTTP_PROTOCOL);
+        handlers.add(null);
+        for (Map.Entry<String, WebSocket.Listener> p : config.protocols.entrySet()) {
+            protocolNames.add(p.getKey());
+            handlers.add(p.getValue());
+        }
+        this.engine = new Engine("lws-java-server",
+                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor),
+                this::createContext);
+        engine.serverHooks(new Hooks());
+        engine.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private lws_context createContext(Engine e) {
+        ContextSetup setup = new ContextSetup(e);
+        lws_context_creation_info info = setup.info();
+        info.options(info.options() | LWS_SERVER_OPTION_EXPLICIT_VHOSTS);
+        lws_context context = lws_create_context(info);
+        if (context == null || context.isNull()) {
+            throw new IllegalStateException("lws could not create the server context");
+        }
+        try {
+            for (VhostConfig v : config.vhosts()) {
+                lws_context_creation_info vinfo = setup.info();
+                vinfo.options(vinfo.options() | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND);
+                vinfo.port(v.port);
+                vinfo.iface(setup.string(v.host));
+                vinfo.vhost_name(setup.string(v.name));
+                lws_protocols protocols = setup.protocols(protocolNames.toArray(String[]::new));
+                vinfo.protocols(protocols);
+                if (config.deflate) {
+                    vinfo.extensions(lwsj_deflate_extensions());
+                }
+                setup.serverTls(vinfo, v.tls);
+                var keepAlive = setup.keepAlive(config.pingAfterIdle, config.hangUpAfter);
+                if (keepAlive != null) {
+                    vinfo.retry_and_idle_policy(keepAlive);
+                }
+                vinfo.mounts(mounts(setup));
+                lws_vhost vhost = lws_create_vhost(context, vinfo);
+                if (vhost == null || vhost.isNull()) {
+                    throw new IllegalStateException("could not listen on " + v.host + ":" + v.port
+                            + (v.tls != null ? " with TLS (check the certificate and key)" : "") + " (port in use?)");
+                }
+                ports.add(lws_get_vhost_listen_port(vhost));
+            }
+        } catch (RuntimeException failure) {
+            lws_context_destroy(context);
+            throw failure;
+        }
+        return context;
+    }
+
+    /** The mount list of a vhost: static directories and callback mounts, linked in order. */
+    private lws_http_mount mounts(ContextSetup setup) {
+        lws_http_mount first = null;
+        lws_http_mount previous = null;
+        for (Mount m : config.mounts) {
+            lws_http_mount mount = new lws_http_mount().zero();
+            engine.retain(mount);
+            mount.mountpoint(setup.string(m.mountpoint)).mountpoint_len((byte) m.mountpoint.length());
+            if (m.directory != null) {
+                mount.origin(setup.string(m.directory.toAbsolutePath().toString()))
+                     .def(setup.string(m.defaultDocument))
+                     .origin_protocol((byte) LWSMPRO_FILE);
+                if (m.cacheMaxAge > 0) {
+                    mount.cache_max_age(m.cacheMaxAge).cache_reusable(1).cache_revalidate(1);
+                }
+            } else {
+                mount.origin(setup.string(HTTP_PROTOCOL)).origin_protocol((byte) LWSMPRO_CALLBACK);
+            }
+            if (previous == null) {
+                first = mount;
+            } else {
+                previous.mount_next(mount);
+            }
+            previous = mount;
+        }
+        return first;
+    }
+
+    /** The port of the first vhost (the one picked by the system when 0 was asked). */
+    public int port() {
+        return ports.get(0);
+    }
+
+    /** The ports of every vhost, in the order they were configured. */
+    public List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    /** The open connections. */
+    public List<WebSocket> connections() {
+        CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
+        try {
+            engine.execute(() -> result.complete(new ArrayList<>(engine.connectionsSnapshot())));
+        } catch (WebSocketException closed) {
+            return List.of();
+        }
+        return result.orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** Sends text to every open connection of the named protocol (null: the default handler's). */
+    public void broadcast(String protocol, String text) {
+        int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
+        if (index < 0 || index == 1) {
+            throw new IllegalArgumentException("no protocol named '" + protocol + "'");
+        }
+        engine.execute(() -> {
+            for (Connection c : engine.connectionsSnapshot()) {
+                if (c.protocolIndex() == index && c.state() == WebSocket.State.OPEN) {
+                    c.sendText(text);
+                }
+            }
+        });
+    }
+
+    /**
+     * Stops: every connection is closed with 1001 (going away), the close handshakes get up to two seconds,
+     * then the context is destroyed and the ports are free again.
+     */
+    @Override
+    public void close() {
+        engine.shutdown(WebSocket.GOING_AWAY, 2000);
+    }
+
+    private final class Hooks implements Engine.ServerHooks {
+        @Override
+        public long upgrade(Engine e, long wsi, int protocol) {
+            WebSocket.Listener handler = protocol >= 0 && protocol < handlers.size() ? handlers.get(protocol) : null;
+            if (handler == null) {
+                return -400; // no such protocol (or no default handler)
+            }
+            if (config.maxConnections > 0 && openConnections >= config.maxConnections) {
+                return -503;
+            }
+            UpgradeRequest request = UpgradeRequest.read(wsi, protocolNames.get(protocol));
+            if (config.upgradeFilter != null) {
+                int status;
+                try {
+                    status = config.upgradeFilter.check(request);
+                } catch (Throwable t) {
+                    status = 500;
+                }
+                if (status != 0) {
+                    return -Math.max(400, Math.min(599, status));
+                }
+            }
+            Connection c = new Connection(e, e.nextConnectionId(), new CountingListener(handler), request.path(), Map.of(),
+                    256);
+            c.remoteAddress(request.remoteAddress());
+            e.add(c);
+            openConnections++;
+            return c.id();
+        }
+
+        @Override
+        public int http(Engine e, long wsi, String uri, int method) {
+            String path = UpgradeRequest.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
+            if (path == null) {
+                path = uri;
+            }
+            HttpHandler handler = null;
+            int longest = -1;
+            for (Mount m : config.mounts) { // the callback mount with the longest matching mountpoint
+                if (m.handler != null && path.startsWith(m.mountpoint) && m.mountpoint.length() > longest) {
+                    handler = m.handler;
+                    longest = m.mountpoint.length();
+                }
+            }
+            if (handler == null) {
+                return 0;
+            }
+            HttpExchange exchange = new HttpExchange(wsi, method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER",
+                    path, handler);
+            if (method == LWSJ_HTTP_POST) {
+                httpRequests.put(wsi, exchange);
+                return 2;
+            }
+            exchange.respond(new byte[0]);
+            return 1;
+        }
+
+        @Override
+        public void httpBody(Engine e, long wsi, byte[] body) {
+            HttpExchange exchange = httpRequests.remove(wsi);
+            if (exchange != null) {
+                exchange.respond(body);
+            }
+        }
+    }
+
+    /** One HTTP request on a callback mount, answered on the service thread. */
+    private record HttpExchange(long wsi, String method, String path, HttpHandler handler) {
+        void respond(byte[] body) {
+            HttpHandler.Response response;
+            try {
+                response = handler.handle(new HttpHandler.Request(method, path, body));
+            } catch (Throwable t) {
+                response = HttpHandler.Response.text(500, "internal error");
+            }
+            byte[] content = response.body();
+            lwsj_http_respond(wsi, response.status(), response.contentType(), content, content.length);
+        }
+    }
+
+    /** Counts open connections for the connection limit, then hands on to the application's handler. */
+    private final class CountingListener implements WebSocket.Listener {
+        private final WebSocket.Listener handler;
+
+        CountingListener(WebSocket.Listener handler) {
+            this.handler = handler;
+        }
+
+        @Override public void onOpen(WebSocket ws) { handler.onOpen(ws); }
+        @Override public void onText(WebSocket ws, String text) { handler.onText(ws, text); }
+        @Override public void onBinary(WebSocket ws, java.nio.ByteBuffer data) { handler.onBinary(ws, data); }
+        @Override public void onPong(WebSocket ws, java.nio.ByteBuffer payload) { handler.onPong(ws, payload); }
+        @Override public void onError(WebSocket ws, Throwable error) { handler.onError(ws, error); }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason) {
+            openConnections--;
+            handler.onClose(ws, code, reason);
+        }
+    }
+
+    /** Decides on an upgrade request: 0 accepts it, an HTTP status (e.g. 401, 403) refuses it. */
+    @FunctionalInterface
+    public interface UpgradeFilter {
+        int check(UpgradeRequest request);
+    }
+
+    private record VhostConfig(String name, String host, int port, TlsOptions tls) {
+    }
+
+    private record Mount(String mountpoint, Path directory, String defaultDocument, int cacheMaxAge, HttpHandler handler) {
+    }
+
+    /** Server settings. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private TlsOptions tls;
+        private final List<VhostConfig> extraVhosts = new ArrayList<>();
+        private WebSocket.Listener defaultHandler;
+        private final Map<String, WebSocket.Listener> protocols = new LinkedHashMap<>();
+        private final List<Mount> mounts = new ArrayList<>();
+        private UpgradeFilter upgradeFilter;
+        private int maxMessageSize = 16 << 20;
+        private int fragmentSize = 64 << 10;
+        private long maxQueuedBytes = 16L << 20;
+        private int maxConnections;
+        private boolean deflate;
+        private Duration pingAfterIdle;
+        private Duration hangUpAfter;
+        private Executor executor;
+
+        private Builder() {
+        }
+
+        /** The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface). */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host is empty");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** The port (default 0: the system picks a free one; {@link #port()} tells which). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is outside 0-65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Serves wss:// with this certificate and key. */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Another vhost on its own port, plain (tls null) or TLS, serving the same protocols and mounts. */
+        public Builder vhost(String name, String host, int port, TlsOptions tls) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is outside 0-65535");
+            }
+            extraVhosts.add(new VhostConfig(name, host, port, tls));
+            return this;
+        }
+
+        /** Handles connections that ask for no subprotocol (or for none of the named ones). */
+        public Builder handler(WebSocket.Listener handler) {
+            this.defaultHandler = handler;
+            return this;
+        }
+
+        /** Handles connections that ask for this subprotocol. */
+        public Builder protocol(String name, WebSocket.Listener handler) {
+            if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || name.startsWith("lws-java-")) {
+                throw new IllegalArgumentException("invalid protocol name '" + name + "'");
+            }
+            protocols.put(name, handler);
+            return this;
+        }
+
+        /** Decides on each upgrade request (headers, path, address) before it is accepted. */
+        public Builder upgradeFilter(UpgradeFilter filter) {
+            this.upgradeFilter = filter;
+            return this;
+        }
+
+        /** Serves the files of directory under mountpoint ("/" for the root), index.html by default. */
+        public Builder staticFiles(String mountpoint, Path directory) {
+            return staticFiles(mountpoint, directory, "index.html", Duration.ZERO);
+        }
+
+        /** Serves files, with a default document and a Cache-Control max-age (zero: no caching headers). */
+        public Builder staticFiles(String mountpoint, Path directory, String defaultDocument, Duration cacheMaxAge) {
+            checkMountpoint(mountpoint);
+            if (directory == null || !Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("static files directory '" + directory + "' does not exist");
+            }
+            mounts.add(new Mount(mountpoint, directory, defaultDocument, (int) cacheMaxAge.toSeconds(), null));
+            return this;
+        }
+
+        /** Answers GET and POST requests under mountpoint with handler (on the service thread: be quick). */
+        public Builder http(String mountpoint, HttpHandler handler) {
+            checkMountpoint(mountpoint);
+            mounts.add(new Mount(mountpoint, null, null, 0, handler));
+            return this;
+        }
+
+        /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < 125) {
+                throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Messages larger than this are sent as several frames (default 64 KiB). */
+        public Builder fragmentSize(int bytes) {
+            if (bytes < 125) {
+                throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
+            }
+            this.fragmentSize = bytes;
+            return this;
+        }
+
+        /** Bytes a connection may have queued before sends fail with QUEUE_FULL (default 16 MiB). */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** Refuses upgrades with 503 beyond this many open connections (0: no limit). */
+        public Builder maxConnections(int limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("maxConnections must not be negative, not " + limit);
+            }
+            this.maxConnections = limit;
+            return this;
+        }
+
+        /** Accepts permessage-deflate when a client offers it (off by default). */
+        public Builder deflate(boolean enabled) {
+            this.deflate = enabled;
+            return this;
+        }
+
+        /** Pings idle connections and hangs up on those that stay silent. */
+        public Builder keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
+            if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
+                    || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
+                throw new IllegalArgumentException("keepAlive(" + pingAfterIdle + ", " + hangUpAfter
+                        + "): ping time of 1 s or more, hang-up time longer than it");
+            }
+            this.pingAfterIdle = pingAfterIdle;
+            this.hangUpAfter = hangUpAfter;
+            return this;
+        }
+
+        /** Runs handler callbacks on this executor (in order per connection) instead of the service thread. */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** Creates the server and starts listening; throws IllegalStateException when it cannot. */
+        public WebSocketServer build() {
+            if (defaultHandler == null && protocols.isEmpty() && mounts.isEmpty()) {
+                throw new IllegalStateException("a server needs a handler, a protocol or an HTTP mount");
+            }
+            return new WebSocketServer(this);
+        }
+
+        private List<VhostConfig> vhosts() {
+            List<VhostConfig> all = new ArrayList<>();
+            all.add(new VhostConfig("default", host, port, tls));
+            all.addAll(extraVhosts);
+            return all;
+        }
+
+        private static void checkMountpoint(String mountpoint) {
+            if (mountpoint == null || !mountpoint.startsWith("/") || mountpoint.length() > 255) {
+                throw new IllegalArgumentException("mountpoint '" + mountpoint + "' must start with /");
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.lwsjava;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.github.lwsjava.client.WebSocketClient;
+import io.github.lwsjava.server.WebSocketServer;
+
+/** Our client against our server over loopback: the engine's basic promises. */
+@Timeout(60)
+class EchoTest {
+
+    static WebSocketServer server;
+    static WebSocketClient client;
+
+    /** Echoes every message back, and closes with 4000 when asked by the text "close-me". */
+    static final WebSocket.Listener ECHO = new WebSocket.Listener() {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            if (text.equals("close-me")) {
+                ws.sendClose(4000, "as you wish");
+            } else {
+                ws.sendText(text);
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.sendBinary(data);
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        server = WebSocketServer.builder().handler(ECHO).build();
+        client = WebSocketClient.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    String url() {
+        return "ws://127.0.0.1:" + server.port() + "/echo?x=1";
+    }
+
+    @Test
+    void textAndBinaryEcho() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        assertEquals(WebSocket.State.OPEN, ws.state());
+        ws.sendText("héllo wörld").get(5, TimeUnit.SECONDS);
+        assertEquals("héllo wörld", r.next("text").text());
+        ws.sendBinary(new byte[] {1, 2, 3, 0, -1});
+        assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3, 0, -1}), r.next("binary").data());
+        ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+        assertEquals(1000, r.closed.get(5, TimeUnit.SECONDS));
+        assertEquals(WebSocket.State.CLOSED, ws.state());
+    }
+
+    @Test
+    void largeMessagesAreFragmentedAndReassembled() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        byte[] big = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(big);
+        ws.sendBinary(big);
+        assertEquals(ByteBuffer.wrap(big), r.next("binary").data());
+        ws.close();
+    }
+
+    @Test
+    void peerCloseCodeAndReasonReachTheListener() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        ws.sendText("close-me");
+        assertEquals(4000, r.closed.get(5, TimeUnit.SECONDS));
+        assertEquals("as you wish", r.closeReason);
+        var late = ws.sendText("too late");
+        var e = assertThrows(Exception.class, () -> late.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(WebSocketException.class, e.getCause());
+    }
+
+    @Test
+    void manyMessagesKeepTheirOrder() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 2000; i++) {
+            ws.sendText("m" + i);
+        }
+        for (int i = 0; i < 2000; i++) {
+            assertEquals("m" + i, r.next("text").text());
+        }
+        ws.close();
+    }
+}
