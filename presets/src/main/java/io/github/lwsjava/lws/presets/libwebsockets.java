@@ -109,7 +109,7 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
                // the C expression macros: read their values from native code
                .put(new Info("LWS_PRE", "LWS_SEND_BUFFER_PRE_PADDING", "LWS_SEND_BUFFER_POST_PADDING",
                         "LWS_POLLIN", "LWS_POLLOUT", "LWS_POLLHUP", "CONTEXT_PORT_NO_LISTEN",
-                        "CONTEXT_PORT_NO_LISTEN_SERVER", "LWS_WRITE_RAW")
+                        "CONTEXT_PORT_NO_LISTEN_SERVER", "LWS_WRITE_RAW", "_LWS_PAD_SIZE")
                         .cppTypes("long").translate(false))
                // platform types
                .put(new Info("lws_sockfd_type", "lws_filefd_type").cppTypes("int").valueTypes("int"))
