@@ -41,6 +41,7 @@ struct lwsj_conn {
 	char close_reason[124];
 	int close_reason_len;
 	int http_body;       /* an HTTP request whose body Java wants */
+	char subprotocol[64];
 };
 
 static struct lwsj_engine *engine_of(struct lws *wsi)
@@ -194,6 +195,39 @@ int lwsj_custom_header(long long wsi, const char *name, char *buf, int len)
 	if (lws_hdr_custom_length(w, name, n) < 0)
 		return -1;
 	return lws_hdr_custom_copy(w, buf, len, name, n);
+}
+
+struct custom_walk {
+	struct lws *wsi;
+	char *buf;
+	int len, pos;
+};
+
+static void custom_one(const char *name, int nlen, void *opaque)
+{
+	struct custom_walk *w = (struct custom_walk *)opaque;
+	int room = w->len - w->pos, v;
+
+	if (room < nlen + 3)
+		return;
+	memcpy(w->buf + w->pos, name, (size_t)nlen);
+	w->buf[w->pos + nlen] = '\0';
+	v = lws_hdr_custom_copy(w->wsi, w->buf + w->pos + nlen + 1, room - nlen - 1, name, nlen);
+	if (v < 0)
+		return;
+	w->pos += nlen + 1 + v + 1;
+}
+
+int lwsj_custom_headers(long long wsi, char *buf, int len)
+{
+	struct custom_walk w = { (struct lws *)(intptr_t)wsi, buf, len, 0 };
+	lws_hdr_custom_name_foreach(w.wsi, custom_one, &w);
+	return w.pos;
+}
+
+const char *lwsj_subprotocol(long long conn)
+{
+	return ((struct lwsj_conn *)(intptr_t)conn)->subprotocol;
 }
 
 void lwsj_peer(long long wsi, char *buf, int len)
@@ -390,7 +424,16 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		c->id = r;
 		return 0;
 
+	case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
+		/* the response headers are gone by CLIENT_ESTABLISHED: keep the agreed subprotocol now */
+		if (c && lws_hdr_copy(wsi, c->subprotocol, sizeof(c->subprotocol), WSI_TOKEN_PROTOCOL) < 0)
+			c->subprotocol[0] = '\0';
+		return 0;
+
 	case LWS_CALLBACK_ESTABLISHED:
+		if (lws_get_protocol(wsi)->id) /* 0 is the default handler: no subprotocol */
+			lws_strncpy(c->subprotocol, lws_get_protocol(wsi)->name, sizeof(c->subprotocol));
+		/* fallthrough */
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
 			c->id = (long long)(intptr_t)lws_get_opaque_user_data(wsi);

@@ -112,6 +112,12 @@ int lwsj_add_header(struct lwsj_engine *engine, long long wsi, long long pp, con
 int lwsj_header(long long wsi, int token, char *buf, int len);
 int lwsj_custom_header(long long wsi, const char *name, char *buf, int len);
 
+/* Copies every header lws has no token for into buf as "name:\0value\0" pairs; returns the bytes used. */
+int lwsj_custom_headers(long long wsi, char *buf, int len);
+
+/* The subprotocol agreed in the handshake ("" when none). */
+const char *lwsj_subprotocol(long long conn);
+
 /* Remote address of wsi as text. */
 void lwsj_peer(long long wsi, char *buf, int len);
 

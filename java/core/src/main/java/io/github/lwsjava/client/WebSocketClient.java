@@ -70,6 +70,7 @@ public final class WebSocketClient implements AutoCloseable {
         ContextSetup setup = new ContextSetup(e);
         lws_context_creation_info info = setup.info();
         info.port((int) CONTEXT_PORT_NO_LISTEN());
+        info.options(info.options() | LWS_SERVER_OPTION_JUST_USE_RAW_ORIGIN); // Origin as given, no "http://" added
         protocols = setup.protocols("lws-java");
         info.protocols(protocols);
         if (config.deflate) {
@@ -215,7 +216,7 @@ public final class WebSocketClient implements AutoCloseable {
                 .port(url.port())
                 .path(path)
                 .host(host)
-                .origin(strings.string(origin == null ? url.hostHeader() : origin))
+                .origin(strings.string(origin))
                 .ietf_version_or_minus_one(-1)
                 .local_protocol_name(strings.string("lws-java"))
                 .opaque_user_data(Lws.pointer(c.id()));

@@ -284,8 +284,7 @@ public final class Connection implements WebSocket {
         this.handle = handle;
         this.wsi = wsi;
         this.protocolIndex = protocol;
-        String protocolHeader = engine.memory.header(wsi, WSI_TOKEN_PROTOCOL);
-        this.subprotocol = protocolHeader == null ? "" : protocolHeader;
+        this.subprotocol = lwsj_subprotocol(handle).getString();
         if (remoteAddress.isEmpty()) {
             this.remoteAddress = engine.memory.peer(wsi);
         }

@@ -2,6 +2,9 @@ package io.github.lwsjava.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.Locale;
+import java.util.Map;
+
 /** Answers HTTP requests on a callback mount ({@link WebSocketServer.Builder#http}). */
 @FunctionalInterface
 public interface HttpHandler {
@@ -9,15 +12,40 @@ public interface HttpHandler {
     /** Returns the response to a request; runs on the service thread, so it must not block. */
     Response handle(Request request) throws Exception;
 
-    /** A request: method ("GET", "POST"), path with query, and the body (empty for GET). */
-    record Request(String method, String path, byte[] body) {
+    /**
+     * A request on a callback mount.
+     *
+     * @param method "GET", "POST", or "OTHER" for the methods lws-java does not tell apart
+     * @param path the request path without the query
+     * @param query the query string without '?', or the empty string
+     * @param headers the request headers by lower-case name
+     * @param body the request body (empty for GET)
+     */
+    record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
+
+        /** A request without query or headers (for tests of handlers). */
+        public Request(String method, String path, byte[] body) {
+            this(method, path, "", Map.of(), body);
+        }
+
         /** The body as UTF-8 text. */
         public String bodyText() {
             return new String(body, UTF_8);
         }
+
+        /** A header by case-insensitive name, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
     }
 
-    /** A response: status, content type and body. */
+    /**
+     * A response.
+     *
+     * @param status the HTTP status code
+     * @param contentType the Content-Type header
+     * @param body the response body
+     */
     record Response(int status, String contentType, byte[] body) {
         /** A text/plain response. */
         public static Response text(int status, String text) {

@@ -22,6 +22,7 @@ import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lws_context_creation_info;
 import io.github.lwsjava.lws.lws_http_mount;
+import io.github.lwsjava.lws.lws_protocol_vhost_options;
 import io.github.lwsjava.lws.lws_protocols;
 import io.github.lwsjava.lws.lws_vhost;
 import io.github.lwsjava.tls.TlsOptions;
@@ -40,6 +41,8 @@ import io.github.lwsjava.tls.TlsOptions;
  */
 public final class WebSocketServer implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger("io.github.lwsjava.server");
+
     /** Internal protocol names: the default handler and the HTTP callback mounts. */
     private static final String DEFAULT_PROTOCOL = "lws-java-default";
     private static final String HTTP_PROTOCOL = "lws-java-http";
@@ -50,6 +53,9 @@ public final class WebSocketServer implements AutoCloseable {
     private final List<String> protocolNames = new ArrayList<>();
     private final List<WebSocket.Listener> handlers = new ArrayList<>();
     private final Map<Long, HttpExchange> httpRequests = new java.util.HashMap<>();
+    /** The upgrade request of every live connection, by connection id (written on the service thread). */
+    private final Map<Long, UpgradeRequest> upgradeRequests = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Accepted connections not yet closed: read and written on the service thread only. */
     private int openConnections;
 
     private WebSocketServer(Builder config) {
@@ -129,6 +135,7 @@ public final class WebSocketServer implements AutoCloseable {
                 if (m.cacheMaxAge > 0) {
                     mount.cache_max_age(m.cacheMaxAge).cache_reusable(1).cache_revalidate(1);
                 }
+                mount.extra_mimetypes(mimeTypes(setup));
             } else {
                 mount.origin(setup.string(HTTP_PROTOCOL)).origin_protocol((byte) LWSMPRO_CALLBACK);
             }
@@ -138,6 +145,18 @@ public final class WebSocketServer implements AutoCloseable {
                 previous.mount_next(mount);
             }
             previous = mount;
+        }
+        return first;
+    }
+
+    /** The extra MIME types as lws's option list (".ext" = type; lws reads a leading "*" as "any file"), or null. */
+    private lws_protocol_vhost_options mimeTypes(ContextSetup setup) {
+        lws_protocol_vhost_options first = null;
+        for (Map.Entry<String, String> m : config.mimeTypes.entrySet()) {
+            lws_protocol_vhost_options option = new lws_protocol_vhost_options().zero();
+            engine.retain(option);
+            option.name(setup.string(m.getKey())).value(setup.string(m.getValue())).next(first);
+            first = option;
         }
         return first;
     }
@@ -197,7 +216,7 @@ public final class WebSocketServer implements AutoCloseable {
             if (config.maxConnections > 0 && openConnections >= config.maxConnections) {
                 return -503;
             }
-            UpgradeRequest request = UpgradeRequest.read(wsi, protocolNames.get(protocol));
+            UpgradeRequest request = UpgradeRequest.read(wsi, protocol == 0 ? "" : protocolNames.get(protocol));
             if (config.upgradeFilter != null) {
                 int status;
                 try {
@@ -209,11 +228,18 @@ public final class WebSocketServer implements AutoCloseable {
                     return -Math.max(400, Math.min(599, status));
                 }
             }
-            Connection c = new Connection(e, e.nextConnectionId(), new CountingListener(handler), request.path(), Map.of(),
-                    256);
+            String pathAndQuery = request.query().isEmpty() ? request.path() : request.path() + "?" + request.query();
+            Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, Map.of(), 256);
             c.remoteAddress(request.remoteAddress());
             e.add(c);
             openConnections++;
+            upgradeRequests.put(c.id(), request);
+            // the close future completes on the service thread (Connection.closed/fail), whatever executor runs
+            // the listener: the count stays a plain service-thread field
+            c.closeFuture().whenComplete((ws, error) -> {
+                openConnections--;
+                upgradeRequests.remove(c.id());
+            });
             return c.id();
         }
 
@@ -234,8 +260,10 @@ public final class WebSocketServer implements AutoCloseable {
             if (handler == null) {
                 return 0;
             }
-            HttpExchange exchange = new HttpExchange(wsi, method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER",
-                    path, handler);
+            String query = UpgradeRequest.header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+            HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(
+                    method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER", path,
+                    query == null ? "" : query, UpgradeRequest.headers(wsi), new byte[0]), handler);
             if (method == LWSJ_HTTP_POST) {
                 httpRequests.put(wsi, exchange);
                 return 2;
@@ -254,37 +282,21 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** One HTTP request on a callback mount, answered on the service thread. */
-    private record HttpExchange(long wsi, String method, String path, HttpHandler handler) {
+    private record HttpExchange(long wsi, HttpHandler.Request request, HttpHandler handler) {
         void respond(byte[] body) {
             HttpHandler.Response response;
             try {
-                response = handler.handle(new HttpHandler.Request(method, path, body));
+                response = handler.handle(new HttpHandler.Request(request.method(), request.path(), request.query(),
+                        request.headers(), body));
+                if (response == null) {
+                    response = HttpHandler.Response.text(500, "the handler gave no response");
+                }
             } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "HTTP handler for " + request.path() + " failed", t);
                 response = HttpHandler.Response.text(500, "internal error");
             }
             byte[] content = response.body();
             lwsj_http_respond(wsi, response.status(), response.contentType(), content, content.length);
-        }
-    }
-
-    /** Counts open connections for the connection limit, then hands on to the application's handler. */
-    private final class CountingListener implements WebSocket.Listener {
-        private final WebSocket.Listener handler;
-
-        CountingListener(WebSocket.Listener handler) {
-            this.handler = handler;
-        }
-
-        @Override public void onOpen(WebSocket ws) { handler.onOpen(ws); }
-        @Override public void onText(WebSocket ws, String text) { handler.onText(ws, text); }
-        @Override public void onBinary(WebSocket ws, java.nio.ByteBuffer data) { handler.onBinary(ws, data); }
-        @Override public void onPong(WebSocket ws, java.nio.ByteBuffer payload) { handler.onPong(ws, payload); }
-        @Override public void onError(WebSocket ws, Throwable error) { handler.onError(ws, error); }
-
-        @Override
-        public void onClose(WebSocket ws, int code, String reason) {
-            openConnections--;
-            handler.onClose(ws, code, reason);
         }
     }
 
@@ -309,6 +321,7 @@ public final class WebSocketServer implements AutoCloseable {
         private WebSocket.Listener defaultHandler;
         private final Map<String, WebSocket.Listener> protocols = new LinkedHashMap<>();
         private final List<Mount> mounts = new ArrayList<>();
+        private final Map<String, String> mimeTypes = new LinkedHashMap<>();
         private UpgradeFilter upgradeFilter;
         private int maxMessageSize = 16 << 20;
         private int fragmentSize = 64 << 10;
@@ -388,6 +401,19 @@ public final class WebSocketServer implements AutoCloseable {
                 throw new IllegalArgumentException("static files directory '" + directory + "' does not exist");
             }
             mounts.add(new Mount(mountpoint, directory, defaultDocument, (int) cacheMaxAge.toSeconds(), null));
+            return this;
+        }
+
+        /**
+         * Serves files ending with extension (".wasm") with this Content-Type on every static mount, beside lws's
+         * own table (html, css, js, json, png, jpg, svg, ...).
+         */
+        public Builder mimeType(String extension, String contentType) {
+            if (extension == null || !extension.matches("\\.?[A-Za-z0-9_+-]+") || contentType == null
+                    || !contentType.contains("/")) {
+                throw new IllegalArgumentException("mimeType(" + extension + ", " + contentType + ")");
+            }
+            mimeTypes.put(extension.startsWith(".") ? extension : "." + extension, contentType);
             return this;
         }
 
