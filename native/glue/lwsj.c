@@ -42,6 +42,7 @@ struct lwsj_conn {
 	int close_reason_len;
 	int http_body;       /* an HTTP request whose body Java wants */
 	char subprotocol[64];
+	int tx_in_message;   /* a streamed message is open: its next piece is a continuation */
 };
 
 static struct lwsj_engine *engine_of(struct lws *wsi)
@@ -314,12 +315,17 @@ static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *ws
 	return 0;
 }
 
-static enum lws_write_protocol ws_flags(struct lwsj_frame *f, size_t chunk)
+static enum lws_write_protocol ws_flags(struct lwsj_conn *c, struct lwsj_frame *f, size_t chunk)
 {
-	int first = f->sent == 0, final = f->sent + chunk == f->len;
-	if (f->kind == LWSJ_PING)
-		return LWS_WRITE_PING;
-	return (enum lws_write_protocol)lws_write_ws_flags(f->kind == LWSJ_TEXT ? LWS_WRITE_TEXT : LWS_WRITE_BINARY,
+	int kind = f->kind & ~LWSJ_MORE;
+	int first = f->sent == 0 && !c->tx_in_message;
+	int final = f->sent + chunk == f->len && !(f->kind & LWSJ_MORE);
+
+	if (kind == LWSJ_PING)
+		return LWS_WRITE_PING; /* control frames may go between the pieces of a message */
+	if (f->sent + chunk == f->len)
+		c->tx_in_message = !final;
+	return (enum lws_write_protocol)lws_write_ws_flags(kind == LWSJ_TEXT ? LWS_WRITE_TEXT : LWS_WRITE_BINARY,
 							   first, final);
 }
 
@@ -346,7 +352,7 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 	/* Writing chunk k clobbers the LWS_PRE bytes before it: payload lws has already taken. */
 	if (lws_write(wsi, f->buf + LWS_PRE + f->sent, chunk,
 		      http ? (f->sent + chunk == f->len ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP)
-			   : ws_flags(f, chunk)) < (int)chunk)
+			   : ws_flags(c, f, chunk)) < (int)chunk)
 		return -1;
 	f->sent += chunk;
 	if (f->sent == f->len) {
@@ -509,6 +515,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		emit(e, LWSJ_EV_HTTP_BODY_DONE, (long long)(intptr_t)wsi, c->rx, c->rx_len, 0);
 		c->rx_len = 0;
 		return 0;
+
+	case LWS_CALLBACK_OPENSSL_PERFORM_CLIENT_CERT_VERIFICATION:
+		/* (server-it) mutual TLS: lws asks protocols[0] to judge each client certificate and takes 0 as
+		 * "accept"; lws_callback_http_dummy returns 0, which accepted a certificate from ANY issuer. Keep
+		 * OpenSSL's own verdict instead: len = preverify_ok. */
+		return !len;
 
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:

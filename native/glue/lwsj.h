@@ -56,7 +56,9 @@ enum lwsj_event {
 enum lwsj_kind {
 	LWSJ_TEXT = 0,
 	LWSJ_BINARY = 1,
-	LWSJ_PING = 2
+	LWSJ_PING = 2,
+	/* or-ed into a TEXT or BINARY send: more pieces of this message follow (streaming send) */
+	LWSJ_MORE = 16
 };
 
 enum lwsj_http_method {

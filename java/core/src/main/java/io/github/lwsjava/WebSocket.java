@@ -41,6 +41,15 @@ public interface WebSocket extends AutoCloseable {
     /** Sends a binary message; the array is copied before this returns. */
     CompletableFuture<WebSocket> sendBinary(byte[] data);
 
+    /**
+     * Streams one piece of a text message: pieces go out as fragments of one message, which ends with the piece
+     * sent with {@code last} true. No other text or binary message may start before that.
+     */
+    CompletableFuture<WebSocket> sendText(CharSequence piece, boolean last);
+
+    /** Streams one piece of a binary message, as {@link #sendText(CharSequence, boolean)} does for text. */
+    CompletableFuture<WebSocket> sendBinary(ByteBuffer piece, boolean last);
+
     /** Sends a ping with up to 125 bytes of payload. */
     CompletableFuture<WebSocket> sendPing(ByteBuffer payload);
 

@@ -92,6 +92,22 @@ class EchoTest {
     }
 
     @Test
+    void streamedMessageArrivesWhole() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        ws.sendText("part one, ", false);
+        assertThrows(IllegalStateException.class, () -> ws.sendBinary(new byte[1]));
+        ws.sendText("part two, ", false);
+        ws.sendPing(ByteBuffer.allocate(0)); // a control frame between the pieces is allowed
+        ws.sendText("the end", true).get(5, TimeUnit.SECONDS);
+        assertEquals("part one, part two, the end", r.next("text").text());
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {1}), false);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {2, 3}), true);
+        assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), r.next("binary").data());
+        ws.close();
+    }
+
+    @Test
     void manyMessagesKeepTheirOrder() throws Exception {
         Recorder r = new Recorder();
         WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);

@@ -41,6 +41,7 @@ public final class Connection implements WebSocket {
     private long wsi;
     private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
     private boolean closeRequested;
+    private int streaming = -1; // guarded by this: the kind of a message being streamed, or -1
     private boolean abandoned;
 
     private record PendingWrite(CompletableFuture<WebSocket> future, int length) {
@@ -84,17 +85,49 @@ public final class Connection implements WebSocket {
 
     @Override
     public CompletableFuture<WebSocket> sendText(CharSequence text) {
+        checkNotStreaming();
         byte[] bytes = text.toString().getBytes(UTF_8);
         return send(bytes, 0, bytes.length, LWSJ_TEXT);
     }
 
     @Override
+    public CompletableFuture<WebSocket> sendText(CharSequence piece, boolean last) {
+        byte[] bytes = piece.toString().getBytes(UTF_8);
+        return send(bytes, 0, bytes.length, streamKind(LWSJ_TEXT, last));
+    }
+
+    @Override
+    public CompletableFuture<WebSocket> sendBinary(ByteBuffer piece, boolean last) {
+        byte[] bytes = new byte[piece.remaining()];
+        piece.duplicate().get(bytes);
+        return send(bytes, 0, bytes.length, streamKind(LWSJ_BINARY, last));
+    }
+
+    /** The kind for a piece of a streamed message; throws if another kind of message is being streamed. */
+    private synchronized int streamKind(int kind, boolean last) {
+        if (streaming != -1 && streaming != kind) {
+            throw new IllegalStateException("a " + (streaming == LWSJ_TEXT ? "text" : "binary")
+                    + " message is being streamed: finish it with last = true first");
+        }
+        streaming = last ? -1 : kind;
+        return last ? kind : kind | LWSJ_MORE;
+    }
+
+    private synchronized void checkNotStreaming() {
+        if (streaming != -1) {
+            throw new IllegalStateException("a message is being streamed: finish it with last = true first");
+        }
+    }
+
+    @Override
     public CompletableFuture<WebSocket> sendBinary(byte[] data) {
+        checkNotStreaming();
         return send(data, 0, data.length, LWSJ_BINARY);
     }
 
     @Override
     public CompletableFuture<WebSocket> sendBinary(ByteBuffer data) {
+        checkNotStreaming();
         if (engine.onServiceThread()) { // no copy to the heap: straight into the native queue
             return sendStaged(engine.memory.stage(data), data.remaining(), LWSJ_BINARY);
         }

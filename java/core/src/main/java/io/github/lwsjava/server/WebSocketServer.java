@@ -101,12 +101,20 @@ public final class WebSocketServer implements AutoCloseable {
                     vinfo.extensions(lwsj_deflate_extensions());
                 }
                 setup.serverTls(vinfo, v.tls);
+                Path caFile = caPemAsFile(vinfo, v.tls, setup);
                 var keepAlive = setup.keepAlive(config.pingAfterIdle, config.hangUpAfter);
                 if (keepAlive != null) {
                     vinfo.retry_and_idle_policy(keepAlive);
                 }
                 vinfo.mounts(mounts(setup));
-                lws_vhost vhost = lws_create_vhost(context, vinfo);
+                lws_vhost vhost;
+                try {
+                    vhost = lws_create_vhost(context, vinfo);
+                } finally {
+                    if (caFile != null) { // OpenSSL has read it into the vhost's trust store
+                        deleteQuietly(caFile);
+                    }
+                }
                 if (vhost == null || vhost.isNull()) {
                     throw new IllegalStateException("could not listen on " + v.host + ":" + v.port
                             + (v.tls != null ? " with TLS (check the certificate and key)" : "") + " (port in use?)");
@@ -118,6 +126,36 @@ public final class WebSocketServer implements AutoCloseable {
             throw failure;
         }
         return context;
+    }
+
+    /**
+     * lws 4.3.5 reads {@code server_ssl_ca_mem} only with mbedTLS: with OpenSSL, a CA given as PEM text (to check
+     * client certificates) would be ignored. Hand it over as a private temporary file instead; the caller deletes
+     * it once the vhost exists. Returns null when there is no such CA.
+     */
+    private static Path caPemAsFile(lws_context_creation_info vinfo, TlsOptions tls, ContextSetup setup) {
+        if (tls == null || tls.caPem() == null || tls.caFile() != null) {
+            return null;
+        }
+        try {
+            Path file = Files.createTempFile("lws-java-ca-", ".pem",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, tls.caPem(), java.nio.charset.StandardCharsets.US_ASCII);
+            vinfo.ssl_ca_filepath(setup.string(file.toString()));
+            vinfo.server_ssl_ca_mem(null).server_ssl_ca_mem_len(0);
+            return file;
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot hand the CA PEM to lws: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete " + file, e);
+        }
     }
 
     /** The mount list of a vhost: static directories and callback mounts, linked in order. */
