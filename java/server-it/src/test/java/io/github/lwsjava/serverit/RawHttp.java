@@ -82,9 +82,13 @@ final class RawHttp implements AutoCloseable {
         return line.size() == 0 ? null : line.toString(ISO_8859_1);
     }
 
+    /** The first byte (FIN, RSV1-3, opcode) of the frame {@link #readFrame} read last. */
+    int lastFirstByte;
+
     /** Reads one unmasked server frame: [opcode, payload...]. */
     byte[] readFrame() throws IOException {
         int b0 = read();
+        lastFirstByte = b0;
         int b1 = read();
         long len = b1 & 0x7f;
         if (len == 126) {
