@@ -76,6 +76,7 @@ public final class WebSocketServer implements AutoCloseable {
         engine.start();
     }
 
+    /** A builder with the defaults: 127.0.0.1, a port the system picks, no TLS, no limits but 16 MiB messages. */
     public static Builder builder() {
         return new Builder();
     }
@@ -220,6 +221,14 @@ public final class WebSocketServer implements AutoCloseable {
         return result.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
+    /**
+     * The upgrade request that opened a connection of this server (path, query, headers, remote address), or
+     * null when the connection is not one of this server's open connections.
+     */
+    public UpgradeRequest upgradeRequest(WebSocket connection) {
+        return connection instanceof Connection c ? upgradeRequests.get(c.id()) : null;
+    }
+
     /** Sends text to every open connection of the named protocol (null: the default handler's). */
     public void broadcast(String protocol, String text) {
         int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
@@ -250,6 +259,9 @@ public final class WebSocketServer implements AutoCloseable {
             WebSocket.Listener handler = protocol >= 0 && protocol < handlers.size() ? handlers.get(protocol) : null;
             if (handler == null) {
                 return -400; // no such protocol (or no default handler)
+            }
+            if (!e.running()) {
+                return -503; // shutting down: close() stops accepting before the context goes
             }
             if (config.maxConnections > 0 && openConnections >= config.maxConnections) {
                 return -503;
@@ -341,6 +353,12 @@ public final class WebSocketServer implements AutoCloseable {
     /** Decides on an upgrade request: 0 accepts it, an HTTP status (e.g. 401, 403) refuses it. */
     @FunctionalInterface
     public interface UpgradeFilter {
+        /**
+         * Runs on the service thread while the request's headers exist: must not block.
+         *
+         * @return 0 to accept, or the HTTP status (400-599) the client gets instead of the upgrade; a filter that
+         *         throws refuses with 500
+         */
         int check(UpgradeRequest request);
     }
 
@@ -406,7 +424,10 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Handles connections that ask for no subprotocol (or for none of the named ones). */
+        /**
+         * Handles connections that ask for no subprotocol. (A client that lists subprotocols of which the server
+         * knows none is refused by lws.)
+         */
         public Builder handler(WebSocket.Listener handler) {
             this.defaultHandler = handler;
             return this;

@@ -157,8 +157,16 @@ class ProtocolsTest {
     @Test
     void theUpgradeRequestIsVisibleAndCanBeRefusedWithAStatus() throws Exception {
         LinkedBlockingQueue<UpgradeRequest> seen = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicReference<WebSocketServer> self = new java.util.concurrent.atomic.AtomicReference<>();
         try (WebSocketServer server = WebSocketServer.builder()
-                .handler(tagging("ok"))
+                .handler(new WebSocket.Listener() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        // the handler reads the request that opened its connection
+                        UpgradeRequest r = self.get().upgradeRequest(ws);
+                        ws.sendText("ok:" + text + " " + ws.path() + " " + r.header("x-custom-thing"));
+                    }
+                })
                 .upgradeFilter(r -> {
                     seen.add(r);
                     if (r.path().startsWith("/private") && !"letmein".equals(r.header("Authorization"))) {
@@ -173,8 +181,9 @@ class ProtocolsTest {
             String base = "ws://127.0.0.1:" + server.port();
             JdkPeer ok = JdkPeer.connect(base + "/private/room?x=1&y=two", null,
                     Map.of("Authorization", "letmein", "X-Custom-Thing", "custom value"));
+            self.set(server);
             ok.send("m");
-            assertEquals("ok:m", ok.nextText());
+            assertEquals("ok:m /private/room?x=1&y=two custom value", ok.nextText());
             UpgradeRequest r = seen.poll(5, TimeUnit.SECONDS);
             assertEquals("/private/room", r.path());
             assertEquals("x=1&y=two", r.query());
