@@ -19,7 +19,7 @@ packages=(cmake g++ make libssl-dev zlib1g-dev pkg-config maven openjdk-17-jdk-h
 # (e.g. NodeSource's nodejs bundles npm and conflicts with Debian's npm package)
 provided() {
   case "$1" in
-    g++|make|cmake|curl|pkg-config) command -v "$1" >/dev/null 2>&1 ;;
+    g++|make|cmake|curl|pkg-config|patch) command -v "$1" >/dev/null 2>&1 ;;
     maven) command -v mvn >/dev/null 2>&1 ;;
     nodejs) command -v node >/dev/null 2>&1 ;;
     npm) command -v npm >/dev/null 2>&1 ;;
