@@ -7,8 +7,12 @@
 #include <string.h>
 #include "lwsj.h"
 
+/* lws's own incremental UTF-8 checker (exported by the static library, declared in its private headers) */
+int lws_check_utf8(unsigned char *state, unsigned char *buf, size_t len);
+
 struct lwsj_engine {
 	long long id;
+	int options;
 	lwsj_event_fn fn;
 	size_t max_message;
 	size_t fragment_size;
@@ -43,6 +47,7 @@ struct lwsj_conn {
 	int http_body;       /* an HTTP request whose body Java wants */
 	char subprotocol[64];
 	int tx_in_message;   /* a streamed message is open: its next piece is a continuation */
+	unsigned char utf8_state; /* LWSJ_CHECK_UTF8: where the current text message's UTF-8 stands */
 };
 
 static struct lwsj_engine *engine_of(struct lws *wsi)
@@ -55,7 +60,8 @@ static long long emit(struct lwsj_engine *e, int event, long long conn, const vo
 	return e->fn(e->id, event, conn, (long long)(intptr_t)data, (long long)len, arg);
 }
 
-struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message, size_t fragment_size)
+struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message, size_t fragment_size,
+				    int options)
 {
 	struct lwsj_engine *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -64,6 +70,7 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 	e->fn = fn;
 	e->max_message = max_message;
 	e->fragment_size = fragment_size ? fragment_size : 65536;
+	e->options = options;
 	return e;
 }
 
@@ -288,13 +295,30 @@ static int close_too_big(struct lwsj_conn *c, struct lws *wsi)
 	return -1;
 }
 
+static int close_bad_utf8(struct lwsj_conn *c, struct lws *wsi)
+{
+	static const char reason[] = "invalid UTF-8";
+	c->close_code = LWS_CLOSE_STATUS_INVALID_PAYLOAD;
+	c->close_sent = 1;
+	memcpy(c->close_reason, reason, sizeof(reason) - 1);
+	c->close_reason_len = sizeof(reason) - 1;
+	lws_close_reason(wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, (unsigned char *)c->close_reason,
+			 (size_t)c->close_reason_len);
+	return -1;
+}
+
 static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, void *in, size_t len)
 {
 	int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 	int whole = final && !lws_remaining_packet_payload(wsi);
 
-	if (first && !c->rx_len)
+	if (first && !c->rx_len) {
 		c->rx_kind = lws_frame_is_binary(wsi) ? LWSJ_BINARY : LWSJ_TEXT;
+		c->utf8_state = 0;
+	}
+	if ((e->options & LWSJ_CHECK_UTF8) && c->rx_kind == LWSJ_TEXT &&
+	    (lws_check_utf8(&c->utf8_state, (unsigned char *)in, len) || (whole && c->utf8_state)))
+		return close_bad_utf8(c, wsi); /* fails fast: at the first piece that cannot be UTF-8 */
 	if (whole && !c->rx_len) { /* the common case: one piece, no copy */
 		if (len > e->max_message)
 			return close_too_big(c, wsi);
@@ -384,14 +408,24 @@ static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t l
 	}
 }
 
-static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c)
+static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, int server)
 {
 	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
+	const char *reason = c->close_reason;
+	size_t reason_len = (size_t)(c->close_sent ? c->close_reason_len : 0);
 	long long id = c->id;
+	if (server && id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
+		/* lws failed the connection itself (protocol error, invalid UTF-8) with this close frame. (Not on
+		 * the client side: there lws_write masked the payload in place when it sent the frame.) */
+		const unsigned char *p = lws_get_close_payload(wsi);
+		code = (p[0] << 8) | p[1];
+		reason = (const char *)p + 2;
+		reason_len = (size_t)lws_get_close_length(wsi) - 2;
+	}
 	drop_queue(c);
 	c->id = 0;
 	if (id)
-		emit(e, LWSJ_EV_CLOSED, id, c->close_reason, (size_t)(c->close_sent ? c->close_reason_len : 0), code);
+		emit(e, LWSJ_EV_CLOSED, id, reason, reason_len, code);
 	return 0;
 }
 
@@ -487,7 +521,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 	case LWS_CALLBACK_CLOSED:
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		return on_closed(e, c);
+		return on_closed(e, c, wsi, reason == LWS_CALLBACK_CLOSED);
 
 	case LWS_CALLBACK_HTTP:
 		if (!c)

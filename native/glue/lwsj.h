@@ -74,10 +74,18 @@ typedef long long (*lwsj_event_fn)(long long engine, int event, long long conn, 
 /* An engine, the user pointer of one lws context (lws_context_creation_info.user). */
 struct lwsj_engine;
 
+/* Engine options (lwsj_engine_new flags). */
+enum lwsj_options {
+	/* validate the UTF-8 of received text after extensions: lws checks only what it reads off the wire, so
+	 * with permessage-deflate invalid text would pass (Autobahn 6.6.x with deflate) */
+	LWSJ_CHECK_UTF8 = 1
+};
+
 /* max_message: largest message reassembled (a larger one closes with 1009).
- * fragment_size: largest piece handed to one lws_write (larger messages are sent as fragments). */
+ * fragment_size: largest piece handed to one lws_write (larger messages are sent as fragments).
+ * options: enum lwsj_options bits. */
 struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message,
-				    size_t fragment_size);
+				    size_t fragment_size, int options);
 void lwsj_engine_free(struct lwsj_engine *engine);
 
 /* The extension list that enables permessage-deflate (lws_context_creation_info.extensions). */

@@ -43,12 +43,16 @@ public final class WebSocketClient implements AutoCloseable {
     private final Engine engine;
     private lws_protocols protocols;
     private lws_retry_bo keepAlive;
+    /** Reconnecting connections, told to stop when the client closes. */
+    private final java.util.Set<ReconnectingWebSocket> reconnecting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     private WebSocketClient(Builder config) {
         this.config = config;
         Lws.init();
         this.engine = new Engine("lws-java-client",
-                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor),
+                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor,
+                        config.deflate),
                 this::createContext).start();
     }
 
@@ -129,7 +133,28 @@ public final class WebSocketClient implements AutoCloseable {
     /** Closes every connection (1001, going away), then the context and its thread. */
     @Override
     public void close() {
+        closing = true;
+        for (ReconnectingWebSocket r : reconnecting) {
+            r.clientClosing();
+        }
         engine.shutdown(WebSocket.GOING_AWAY, 2000);
+    }
+
+    boolean register(ReconnectingWebSocket ws) {
+        reconnecting.add(ws);
+        if (closing || !engine.running()) {
+            reconnecting.remove(ws);
+            return false;
+        }
+        return true;
+    }
+
+    void forget(ReconnectingWebSocket ws) {
+        reconnecting.remove(ws);
+    }
+
+    boolean onServiceThread() {
+        return engine.onServiceThread();
     }
 
     /** Per-connection options. */
@@ -139,6 +164,7 @@ public final class WebSocketClient implements AutoCloseable {
         private final List<String> subprotocols = new ArrayList<>();
         private String origin;
         private Duration connectTimeout = config.connectTimeout;
+        private ReconnectPolicy reconnect;
 
         private ConnectionBuilder(WebSocketUrl url) {
             this.url = url;
@@ -182,8 +208,29 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reconnects automatically under this policy when the connection is lost: {@link #connect} then completes
+         * with a {@link ReconnectingWebSocket} (a listener is required; see {@link ReconnectListener}).
+         */
+        public ConnectionBuilder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
+        String path() {
+            return url.path();
+        }
+
         /** Connects; listener null means pull style. */
         public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
+            if (reconnect != null) {
+                return ReconnectingWebSocket.start(WebSocketClient.this, this, url.toString(), reconnect, listener);
+            }
+            return connectOnce(listener);
+        }
+
+        /** One connection, without reconnecting. */
+        CompletableFuture<WebSocket> connectOnce(WebSocket.Listener listener) {
             Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(),
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());

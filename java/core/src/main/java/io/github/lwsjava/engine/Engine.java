@@ -74,7 +74,8 @@ public final class Engine {
     private int shutdownCode;
 
     /** Settings shared by every connection of an engine. */
-    public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor) {
+    public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
+                           boolean deflate) {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {
@@ -192,7 +193,8 @@ public final class Engine {
 
     private void run() {
         try {
-            nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize());
+            nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize(),
+                    settings.deflate() ? LWSJ_CHECK_UTF8 : 0);
             context = factory.create(this);
             synchronized (this) {
                 wakeable = true;

@@ -70,7 +70,8 @@ public final class WebSocketServer implements AutoCloseable {
             handlers.add(p.getValue());
         }
         this.engine = new Engine("lws-java-server",
-                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor),
+                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor,
+                        config.deflate),
                 this::createContext);
         engine.serverHooks(new Hooks());
         engine.start();
