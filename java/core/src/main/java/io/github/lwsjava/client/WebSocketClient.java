@@ -43,6 +43,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final Engine engine;
     private lws_protocols protocols;
     private lws_retry_bo keepAlive;
+    private BytePointer localProtocol;
     /** Reconnecting connections, told to stop when the client closes. */
     private final java.util.Set<ReconnectingWebSocket> reconnecting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -76,6 +77,7 @@ public final class WebSocketClient implements AutoCloseable {
         info.port((int) CONTEXT_PORT_NO_LISTEN());
         info.options(info.options() | LWS_SERVER_OPTION_JUST_USE_RAW_ORIGIN); // Origin as given, no "http://" added
         protocols = setup.protocols("lws-java");
+        localProtocol = setup.string("lws-java");
         info.protocols(protocols);
         if (config.deflate) {
             info.extensions(lwsj_deflate_extensions());
@@ -252,25 +254,25 @@ public final class WebSocketClient implements AutoCloseable {
             return c.openFuture();
         }
 
-        /** Service thread: lws_client_connect_via_info. */
+        /** Service thread: lws_client_connect_via_info (which copies every string it is given). */
         private void start(Connection c) {
-            ContextSetup strings = new ContextSetup(engine);
             lws_client_connect_info info = new lws_client_connect_info().zero();
-            BytePointer address = strings.string(url.host());
-            BytePointer path = strings.string(url.path());
-            BytePointer host = strings.string(url.hostHeader());
+            BytePointer address = ContextSetup.transientString(url.host());
+            BytePointer path = ContextSetup.transientString(url.path());
+            BytePointer host = ContextSetup.transientString(url.hostHeader());
+            BytePointer originHeader = ContextSetup.transientString(origin);
+            BytePointer protocols = subprotocols.isEmpty() ? null
+                    : ContextSetup.transientString(String.join(",", subprotocols));
             info.context(engine.context())
                 .port(url.port())
                 .path(path)
                 .host(host)
-                .origin(strings.string(origin))
+                .origin(originHeader)
+                .protocol(protocols)
                 .ietf_version_or_minus_one(-1)
-                .local_protocol_name(strings.string("lws-java"))
+                .local_protocol_name(localProtocol)
                 .opaque_user_data(Lws.pointer(c.id()));
             info._address(address);
-            if (!subprotocols.isEmpty()) {
-                info.protocol(strings.string(String.join(",", subprotocols)));
-            }
             if (url.secure()) {
                 int flags = LCCSCF_USE_SSL;
                 TlsOptions tls = config.tls;
@@ -290,6 +292,13 @@ public final class WebSocketClient implements AutoCloseable {
             }
             engine.add(c);
             lws wsi = lws_client_connect_via_info(info);
+            // lws has copied the strings by now; until then the GC must not free them
+            java.lang.ref.Reference.reachabilityFence(address);
+            java.lang.ref.Reference.reachabilityFence(path);
+            java.lang.ref.Reference.reachabilityFence(host);
+            java.lang.ref.Reference.reachabilityFence(originHeader);
+            java.lang.ref.Reference.reachabilityFence(protocols);
+            java.lang.ref.Reference.reachabilityFence(info);
             if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
                 // failed before lws could report it through the callback
                 c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url));

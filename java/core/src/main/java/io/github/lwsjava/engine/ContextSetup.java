@@ -114,6 +114,14 @@ public final class ContextSetup {
 
     /** A NUL-terminated copy of s that lives as long as the context; limit() is its length without the NUL. */
     public BytePointer string(String s) {
+        return s == null ? null : retain(transientString(s));
+    }
+
+    /**
+     * A NUL-terminated copy of s that is not retained: for calls that copy their strings, such as
+     * lws_client_connect_via_info (lws stashes its own copies), so that each connection leaves nothing behind.
+     */
+    public static BytePointer transientString(String s) {
         if (s == null) {
             return null;
         }
@@ -121,7 +129,7 @@ public final class ContextSetup {
         BytePointer p = new BytePointer(bytes.length + 1);
         p.put(bytes).put(bytes.length, (byte) 0);
         p.limit(bytes.length);
-        return retain(p);
+        return p;
     }
 
     private <T> T retain(T pointer) {

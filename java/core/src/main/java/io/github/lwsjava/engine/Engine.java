@@ -285,6 +285,9 @@ public final class Engine {
         }
         Connection c = connections.get(conn);
         if (c == null) {
+            if (event == LWSJ_EV_OPEN) { // opened after its connect timed out or was abandoned: close it
+                lwsj_close(data, io.github.lwsjava.WebSocket.GOING_AWAY, "abandoned");
+            }
             return 0;
         }
         switch (event) {
