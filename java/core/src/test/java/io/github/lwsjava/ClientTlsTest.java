@@ -59,7 +59,7 @@ class ClientTlsTest {
 
     static WebSocketException refused(WebSocketClient client, String url) {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client.connect(url, new Recorder()).get(10, TimeUnit.SECONDS));
+                () -> client.connect(url, new Recorder()).get(30, TimeUnit.SECONDS));
         return assertInstanceOf(WebSocketException.class, e.getCause());
     }
 
