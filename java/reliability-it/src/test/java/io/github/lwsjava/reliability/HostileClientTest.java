@@ -1,0 +1,121 @@
+package io.github.lwsjava.reliability;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.github.lwsjava.WebSocket;
+import io.github.lwsjava.client.WebSocketClient;
+import io.github.lwsjava.server.WebSocketServer;
+
+/**
+ * A raw-socket client that sends malformed frames to our SERVER; a healthy connection to the same server must still
+ * echo after each fault.
+ *
+ * <p>lws 4.3.5 as a server answers protocol errors with a close frame of 1002 and invalid UTF-8 with 1007, and the
+ * handler hears the same code, except (deviations from RFC 6455, measured here):
+ * <ul>
+ *   <li>a ping of 126 bytes: the TCP connection is dropped without a close frame (handler: 1006);</li>
+ *   <li>a close frame with a 1-byte payload: lws echoes the invalid payload (handler: 1005), no 1002;</li>
+ *   <li>a close reason that is not UTF-8: dropped without a close frame (handler: 1006);</li>
+ *   <li>UNMASKED client frames are accepted as if masked (RFC: the server must fail the connection):
+ *       {@link #unmaskedClientFramesAreAcceptedByLws} pins that down.</li>
+ * </ul>
+ */
+@Timeout(120)
+class HostileClientTest {
+
+    static WebSocketServer server;
+    static WebSocketClient client;
+    static WebSocket healthy;
+    static Events healthyEvents = new Events();
+    /** onClose codes the server's handler heard, by path. */
+    static final Map<String, CompletableFuture<Integer>> serverCloses = new ConcurrentHashMap<>();
+
+    static CompletableFuture<Integer> closeOf(String path) {
+        return serverCloses.computeIfAbsent(path, p -> new CompletableFuture<>());
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = WebSocketServer.builder().handler(new WebSocket.Listener() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                ws.sendText(text);
+            }
+
+            @Override
+            public void onClose(WebSocket ws, int code, String reason) {
+                closeOf(ws.path()).complete(code);
+            }
+        }).build();
+        client = WebSocketClient.create();
+        healthy = client.connect("ws://127.0.0.1:" + server.port() + "/healthy", healthyEvents).get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    static List<BadFrames.Fault> faults() {
+        List<BadFrames.Fault> all = new ArrayList<>();
+        all.addAll(BadFrames.all(true));
+        return all;
+    }
+
+    static int n;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faults")
+    void malformedClientFrameFailsTheConnection(BadFrames.Fault fault) throws Exception {
+        String path = "/hostile-" + (++n);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            Frames.clientHandshake(s, path);
+            s.getOutputStream().write(fault.bytes());
+            s.getOutputStream().flush();
+            Frames.Frame close = Frames.readUntilClose(s);
+            int heard = closeOf(path).get(10, TimeUnit.SECONDS);
+            System.out.printf("server fault %-40s close frame sent: %-5s handler heard %s%n", fault.name(),
+                    close == null ? "none" : String.valueOf(close.closeCode()), heard);
+            assertEquals(fault.serverHears(), heard, "the handler's close code");
+            if (close != null && close.payload().length >= 2) {
+                assertEquals(fault.rfcCode(), close.closeCode(), "close code on the wire");
+            }
+            assertTrue(Frames.drainsToEof(s), "the server did not close the TCP connection");
+        }
+        Peers.assertEchoes(healthy, healthyEvents);
+    }
+
+    /** lws 4.3.5 does not check that client frames are masked: an unmasked text is echoed, an unmasked close ends it. */
+    @org.junit.jupiter.api.Test
+    void unmaskedClientFramesAreAcceptedByLws() throws Exception {
+        String path = "/unmasked";
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            Frames.clientHandshake(s, path);
+            s.getOutputStream().write(Frames.text("not masked", false));
+            Frames.Frame echo = Frames.read(s.getInputStream());
+            assertEquals(Frames.TEXT, echo.opcode());
+            assertEquals("not masked", new String(echo.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().write(Frames.frame(true, 0, Frames.CLOSE, false, Frames.closePayload(4000, "bye")));
+            assertEquals(4000, Frames.readUntilClose(s).closeCode());
+            assertEquals(4000, closeOf(path).get(10, TimeUnit.SECONDS));
+        }
+        Peers.assertEchoes(healthy, healthyEvents);
+    }
+}
