@@ -97,4 +97,4 @@ if [ "$status" -ne 0 ]; then
   log "FAILED (mvn exit status $status) after $(( $(date +%s) - start )) s"
   exit "$status"
 fi
-log "all tests passed in $(( $(date +%s) - start )) s"
+log "mvn install passed in $(( $(date +%s) - start )) s"
