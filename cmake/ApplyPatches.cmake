@@ -1,19 +1,35 @@
 # Applies lws-java's patches to the extracted lws source (ExternalProject's patch step):
-#   cmake -DSOURCE_DIR=<lws source> -DPATCH_DIR=<native/patches> -P ApplyPatches.cmake
-# A patch that is already applied (the step re-ran on the same tree) is skipped.
+#   cmake -DSOURCE_DIR=<lws source> -DPATCH_DIR=<native/patches> -DPATCHES_SHA=<their checksum>
+#         -DTARBALL=<the release tarball> -P ApplyPatches.cmake
+# The source records which patch set it carries (.lwsj-patches). Otherwise the pristine release is extracted
+# again first, so that a patch is only ever applied to the tree it was made for (also when a patch changed).
+set(stamp ${SOURCE_DIR}/.lwsj-patches)
+if(EXISTS ${stamp})
+  file(READ ${stamp} applied)
+  if(applied STREQUAL PATCHES_SHA)
+    message(STATUS "lws patches already applied")
+    return()
+  endif()
+endif()
+set(fresh ${SOURCE_DIR}/../lws-pristine)
+file(REMOVE_RECURSE ${fresh})
+file(ARCHIVE_EXTRACT INPUT ${TARBALL} DESTINATION ${fresh})
+file(GLOB top ${fresh}/*)
+file(GLOB old ${SOURCE_DIR}/* ${SOURCE_DIR}/.*)
+file(REMOVE_RECURSE ${old})
+file(COPY ${top}/ DESTINATION ${SOURCE_DIR})
+file(REMOVE_RECURSE ${fresh})
+# the archive's old times would hide the change from make: every file counts as new
+file(GLOB_RECURSE extracted ${SOURCE_DIR}/*)
+file(TOUCH_NOCREATE ${extracted})
 file(GLOB patches ${PATCH_DIR}/*.patch)
 list(SORT patches)
 find_program(PATCH_TOOL patch REQUIRED)
 foreach(p IN LISTS patches)
-  execute_process(COMMAND ${PATCH_TOOL} -p1 -R --dry-run -s -f -i ${p} WORKING_DIRECTORY ${SOURCE_DIR}
-                  RESULT_VARIABLE already OUTPUT_QUIET ERROR_QUIET)
-  if(already EQUAL 0)
-    message(STATUS "lws patch already applied: ${p}")
-    continue()
-  endif()
   execute_process(COMMAND ${PATCH_TOOL} -p1 -N -s -i ${p} WORKING_DIRECTORY ${SOURCE_DIR} RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "lws patch does not apply: ${p}")
   endif()
   message(STATUS "lws patch applied: ${p}")
 endforeach()
+file(WRITE ${stamp} "${PATCHES_SHA}")
