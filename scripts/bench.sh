@@ -6,6 +6,7 @@
 #                    [--no-conns] [--no-server]
 #
 #   --quick       tiny counts, one repetition: a smoke test of the whole pipeline (about two minutes)
+#   --medium      half the full counts (the published figures use --medium --reps 3: about 25 minutes)
 #   --reps R      repetitions per measurement (default 5; medians are reported)
 #   --skip-build  use the already built native/bench tools and java/bench/target/lws-java-bench.jar
 #
@@ -23,6 +24,7 @@ clients="c lws netty jetty jdk javaws okhttp"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; reps=1 ;;
+    --medium) quick=2 ;;
     --reps) reps=$2; shift ;;
     --clients) clients=$2; shift ;;
     --skip-build) build=0 ;;
@@ -37,6 +39,9 @@ done
 if [ "$quick" = 1 ]; then
   pp_n=2000 pp_w=1000 tls_pp_n=500 window=16 conns_n=200 timeout=60
   stream_sizes="64:4000 4096:2000" tls_stream="4096:500"
+elif [ "$quick" = 2 ]; then
+  pp_n=50000 pp_w=20000 tls_pp_n=20000 window=32 conns_n=5000 timeout=300
+  stream_sizes="64:150000 4096:50000 65536:5000" tls_stream="4096:20000"
 else
   pp_n=100000 pp_w=20000 tls_pp_n=30000 window=32 conns_n=5000 timeout=300
   stream_sizes="64:300000 4096:100000 65536:10000" tls_stream="4096:30000"
