@@ -256,6 +256,10 @@ public final class WebSocketClient implements AutoCloseable {
 
         /** Service thread: lws_client_connect_via_info (which copies every string it is given). */
         private void start(Connection c) {
+            if (!engine.running()) { // closing or closed: the context must not get new connections
+                c.fail(new WebSocketException(WebSocketException.Kind.SHUTDOWN, "the client is closed"));
+                return;
+            }
             lws_client_connect_info info = new lws_client_connect_info().zero();
             BytePointer address = ContextSetup.transientString(url.host());
             BytePointer path = ContextSetup.transientString(url.path());

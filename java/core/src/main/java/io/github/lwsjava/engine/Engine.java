@@ -71,7 +71,6 @@ public final class Engine {
     private lws_context context;
     private volatile boolean running = true;
     private boolean wakeable; // guarded by this: the context exists and may be woken
-    private int shutdownCode;
 
     /** Settings shared by every connection of an engine. */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
@@ -145,6 +144,7 @@ public final class Engine {
                 return;
             }
         }
+        // the loop has ended (or not started): a task still queued would never run
         if (!running && commands.remove(task)) {
             throw new WebSocketException(WebSocketException.Kind.SHUTDOWN, name + " is closed");
         }
@@ -174,12 +174,13 @@ public final class Engine {
         }
         try {
             execute(() -> {
-                shutdownCode = code;
                 running = false;
                 deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
                 for (Connection c : connectionsSnapshot()) {
                     c.closeForShutdown(code);
                 }
+                // lws_service may wait for an event that never comes: wake the loop when the grace time is up
+                TIMERS.schedule(this::wake, graceMillis, TimeUnit.MILLISECONDS);
             });
         } catch (WebSocketException alreadyClosed) {
             return;
@@ -190,6 +191,12 @@ public final class Engine {
     }
 
     private long deadline;
+
+    private synchronized void wake() {
+        if (wakeable) {
+            lwsj_wake(nativeEngine, context);
+        }
+    }
 
     private void run() {
         try {
@@ -250,7 +257,10 @@ public final class Engine {
         }
     }
 
-    /** Tasks queued after the loop ended: run them, so that their futures fail instead of hanging. */
+    /**
+     * Tasks queued after the loop ended: run them, so that their futures fail instead of hanging. Every task
+     * checks its handle (0 once closed) or {@link #running()} before it touches lws: the context is gone.
+     */
     private void failQueuedCommands() {
         drainCommands();
     }
@@ -258,10 +268,6 @@ public final class Engine {
     /** Whether the service loop still accepts work. */
     public boolean running() {
         return running;
-    }
-
-    int shutdownCode() {
-        return shutdownCode;
     }
 
     /** Dispatches one event of the C engine (service thread). */
