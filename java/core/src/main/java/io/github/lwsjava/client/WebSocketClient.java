@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -18,6 +17,7 @@ import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.engine.Connection;
 import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
+import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.lws.lws;
 import io.github.lwsjava.lws.lws_client_connect_info;
@@ -52,8 +52,7 @@ public final class WebSocketClient implements AutoCloseable {
         this.config = config;
         Lws.init();
         this.engine = new Engine("lws-java-client",
-                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor,
-                        config.deflate),
+                config.settings(),
                 this::createContext).start();
     }
 
@@ -79,13 +78,13 @@ public final class WebSocketClient implements AutoCloseable {
         protocols = setup.protocols("lws-java");
         localProtocol = setup.string("lws-java");
         info.protocols(protocols);
-        if (config.deflate) {
+        if (e.settings().deflate()) {
             info.extensions(lwsj_deflate_extensions());
         }
         setup.clientTls(info, config.tls);
         info.connect_timeout_secs((int) Math.max(1, config.connectTimeout.toSeconds()));
         info.timeout_secs((int) Math.max(5, config.connectTimeout.toSeconds()));
-        keepAlive = setup.keepAlive(config.pingAfterIdle, config.hangUpAfter);
+        keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
         lws_context context = lws_create_context(info);
         if (context == null || context.isNull()) {
             throw new IllegalStateException("lws could not create the client context (check the TLS files)");
@@ -311,46 +310,12 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     /** Client settings. */
-    public static final class Builder {
-        private int maxMessageSize = 16 << 20;
-        private int fragmentSize = 64 << 10;
-        private long maxQueuedBytes = 16L << 20;
+    public static final class Builder extends EngineBuilder<Builder> {
         private int receiveQueueCapacity = 256;
-        private boolean deflate;
         private TlsOptions tls;
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration pingAfterIdle;
-        private Duration hangUpAfter;
-        private Executor executor;
 
         private Builder() {
-        }
-
-        /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
-        public Builder maxMessageSize(int bytes) {
-            if (bytes < 125) {
-                throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
-            }
-            this.maxMessageSize = bytes;
-            return this;
-        }
-
-        /** Messages larger than this are sent as several frames (default 64 KiB). */
-        public Builder fragmentSize(int bytes) {
-            if (bytes < 125) {
-                throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
-            }
-            this.fragmentSize = bytes;
-            return this;
-        }
-
-        /** Bytes a connection may have queued for sending before sends fail with QUEUE_FULL (default 16 MiB). */
-        public Builder maxQueuedBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
-            }
-            this.maxQueuedBytes = bytes;
-            return this;
         }
 
         /** Messages held for {@link WebSocket#receive} before reading pauses (pull style; default 256). */
@@ -359,12 +324,6 @@ public final class WebSocketClient implements AutoCloseable {
                 throw new IllegalArgumentException("receiveQueueCapacity must be positive, not " + messages);
             }
             this.receiveQueueCapacity = messages;
-            return this;
-        }
-
-        /** Offers permessage-deflate (off by default). */
-        public Builder deflate(boolean enabled) {
-            this.deflate = enabled;
             return this;
         }
 
@@ -383,22 +342,9 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** Pings after pingAfterIdle without traffic, and hangs up when nothing valid arrived for hangUpAfter. */
-        public Builder keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
-            if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
-                    || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
-                throw new IllegalArgumentException("keepAlive(" + pingAfterIdle + ", " + hangUpAfter
-                        + "): ping time of 1 s or more, hang-up time longer than it");
-            }
-            this.pingAfterIdle = pingAfterIdle;
-            this.hangUpAfter = hangUpAfter;
-            return this;
-        }
-
-        /** Runs listener callbacks on this executor (in order per connection) instead of the service thread. */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
+        @Override
+        protected Engine.Settings settings() {
+            return super.settings();
         }
 
         public WebSocketClient build() {

@@ -72,9 +72,9 @@ public final class Engine {
     private volatile boolean running = true;
     private boolean wakeable; // guarded by this: the context exists and may be woken
 
-    /** Settings shared by every connection of an engine. */
+    /** Settings shared by every connection of an engine (see {@link EngineBuilder}). */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
-                           boolean deflate) {
+                           boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter) {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.github.lwsjava.WebSocket;
@@ -18,6 +17,7 @@ import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.engine.Connection;
 import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
+import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lws_context_creation_info;
@@ -70,8 +70,7 @@ public final class WebSocketServer implements AutoCloseable {
             handlers.add(p.getValue());
         }
         this.engine = new Engine("lws-java-server",
-                new Engine.Settings(config.maxMessageSize, config.fragmentSize, config.maxQueuedBytes, config.executor,
-                        config.deflate),
+                config.settings(),
                 this::createContext);
         engine.serverHooks(new Hooks());
         engine.start();
@@ -99,12 +98,12 @@ public final class WebSocketServer implements AutoCloseable {
                 vinfo.vhost_name(setup.string(v.name));
                 lws_protocols protocols = setup.protocols(protocolNames.toArray(String[]::new));
                 vinfo.protocols(protocols);
-                if (config.deflate) {
+                if (e.settings().deflate()) {
                     vinfo.extensions(lwsj_deflate_extensions());
                 }
                 setup.serverTls(vinfo, v.tls);
                 Path caFile = caPemAsFile(vinfo, v.tls, setup);
-                var keepAlive = setup.keepAlive(config.pingAfterIdle, config.hangUpAfter);
+                var keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
                 if (keepAlive != null) {
                     vinfo.retry_and_idle_policy(keepAlive);
                 }
@@ -370,7 +369,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** Server settings. */
-    public static final class Builder {
+    public static final class Builder extends EngineBuilder<Builder> {
         private String host = "127.0.0.1";
         private int port;
         private TlsOptions tls;
@@ -380,14 +379,7 @@ public final class WebSocketServer implements AutoCloseable {
         private final List<Mount> mounts = new ArrayList<>();
         private final Map<String, String> mimeTypes = new LinkedHashMap<>();
         private UpgradeFilter upgradeFilter;
-        private int maxMessageSize = 16 << 20;
-        private int fragmentSize = 64 << 10;
-        private long maxQueuedBytes = 16L << 20;
         private int maxConnections;
-        private boolean deflate;
-        private Duration pingAfterIdle;
-        private Duration hangUpAfter;
-        private Executor executor;
 
         private Builder() {
         }
@@ -484,33 +476,6 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
-        public Builder maxMessageSize(int bytes) {
-            if (bytes < 125) {
-                throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
-            }
-            this.maxMessageSize = bytes;
-            return this;
-        }
-
-        /** Messages larger than this are sent as several frames (default 64 KiB). */
-        public Builder fragmentSize(int bytes) {
-            if (bytes < 125) {
-                throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
-            }
-            this.fragmentSize = bytes;
-            return this;
-        }
-
-        /** Bytes a connection may have queued before sends fail with QUEUE_FULL (default 16 MiB). */
-        public Builder maxQueuedBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
-            }
-            this.maxQueuedBytes = bytes;
-            return this;
-        }
-
         /** Refuses upgrades with 503 beyond this many open connections (0: no limit). */
         public Builder maxConnections(int limit) {
             if (limit < 0) {
@@ -520,28 +485,9 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Accepts permessage-deflate when a client offers it (off by default). */
-        public Builder deflate(boolean enabled) {
-            this.deflate = enabled;
-            return this;
-        }
-
-        /** Pings idle connections and hangs up on those that stay silent. */
-        public Builder keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
-            if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
-                    || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
-                throw new IllegalArgumentException("keepAlive(" + pingAfterIdle + ", " + hangUpAfter
-                        + "): ping time of 1 s or more, hang-up time longer than it");
-            }
-            this.pingAfterIdle = pingAfterIdle;
-            this.hangUpAfter = hangUpAfter;
-            return this;
-        }
-
-        /** Runs handler callbacks on this executor (in order per connection) instead of the service thread. */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
+        @Override
+        protected Engine.Settings settings() {
+            return super.settings();
         }
 
         /** Creates the server and starts listening; throws IllegalStateException when it cannot. */

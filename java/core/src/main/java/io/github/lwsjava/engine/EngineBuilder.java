@@ -1,0 +1,86 @@
+package io.github.lwsjava.engine;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * The settings that the client's and the server's builders share: message and queue limits, permessage-deflate,
+ * keep-alive and where listeners run.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class EngineBuilder<B extends EngineBuilder<B>> {
+
+    private int maxMessageSize = 16 << 20;
+    private int fragmentSize = 64 << 10;
+    private long maxQueuedBytes = 16L << 20;
+    private boolean deflate;
+    private Duration pingAfterIdle;
+    private Duration hangUpAfter;
+    private Executor executor;
+
+    protected EngineBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
+    public B maxMessageSize(int bytes) {
+        if (bytes < 125) {
+            throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
+        }
+        this.maxMessageSize = bytes;
+        return self();
+    }
+
+    /** Messages larger than this are sent as several frames (default 64 KiB). */
+    public B fragmentSize(int bytes) {
+        if (bytes < 125) {
+            throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
+        }
+        this.fragmentSize = bytes;
+        return self();
+    }
+
+    /** Bytes a connection may have queued for sending before sends fail with QUEUE_FULL (default 16 MiB). */
+    public B maxQueuedBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
+        }
+        this.maxQueuedBytes = bytes;
+        return self();
+    }
+
+    /** permessage-deflate: a client offers it, a server accepts it when offered (off by default). */
+    public B deflate(boolean enabled) {
+        this.deflate = enabled;
+        return self();
+    }
+
+    /** Pings after pingAfterIdle without traffic, and hangs up when nothing valid arrived for hangUpAfter. */
+    public B keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
+        if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
+                || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
+            throw new IllegalArgumentException("keepAlive(" + pingAfterIdle + ", " + hangUpAfter
+                    + "): ping time of 1 s or more, hang-up time longer than it");
+        }
+        this.pingAfterIdle = pingAfterIdle;
+        this.hangUpAfter = hangUpAfter;
+        return self();
+    }
+
+    /** Runs listener callbacks on this executor (in order per connection) instead of the service thread. */
+    public B executor(Executor executor) {
+        this.executor = executor;
+        return self();
+    }
+
+    /** These settings, as the engine takes them. */
+    protected Engine.Settings settings() {
+        return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
+                hangUpAfter);
+    }
+}
