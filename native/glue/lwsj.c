@@ -283,27 +283,15 @@ static int rx_append(struct lwsj_engine *e, struct lwsj_conn *c, const void *in,
 	return 0;
 }
 
-static int close_too_big(struct lwsj_conn *c, struct lws *wsi)
+/* Fails the connection with code and reason (sent in the close frame, reported at LWSJ_EV_CLOSED). */
+static int fail_with(struct lwsj_conn *c, struct lws *wsi, int code, const char *reason)
 {
-	static const char reason[] = "message too big";
-	c->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+	size_t n = strlen(reason);
+	c->close_code = code;
 	c->close_sent = 1;
-	memcpy(c->close_reason, reason, sizeof(reason) - 1);
-	c->close_reason_len = sizeof(reason) - 1;
-	lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)c->close_reason,
-			 (size_t)c->close_reason_len);
-	return -1;
-}
-
-static int close_bad_utf8(struct lwsj_conn *c, struct lws *wsi)
-{
-	static const char reason[] = "invalid UTF-8";
-	c->close_code = LWS_CLOSE_STATUS_INVALID_PAYLOAD;
-	c->close_sent = 1;
-	memcpy(c->close_reason, reason, sizeof(reason) - 1);
-	c->close_reason_len = sizeof(reason) - 1;
-	lws_close_reason(wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, (unsigned char *)c->close_reason,
-			 (size_t)c->close_reason_len);
+	memcpy(c->close_reason, reason, n);
+	c->close_reason_len = (int)n;
+	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)c->close_reason, n);
 	return -1;
 }
 
@@ -318,15 +306,15 @@ static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *ws
 	}
 	if ((e->options & LWSJ_CHECK_UTF8) && c->rx_kind == LWSJ_TEXT &&
 	    (lws_check_utf8(&c->utf8_state, (unsigned char *)in, len) || (whole && c->utf8_state)))
-		return close_bad_utf8(c, wsi); /* fails fast: at the first piece that cannot be UTF-8 */
+		return fail_with(c, wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8"); /* fails fast: at the first piece that cannot be UTF-8 */
 	if (whole && !c->rx_len) { /* the common case: one piece, no copy */
 		if (len > e->max_message)
-			return close_too_big(c, wsi);
+			return fail_with(c, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
 		emit(e, LWSJ_EV_MESSAGE, c->id, in, len, c->rx_kind);
 		return 0;
 	}
 	if (rx_append(e, c, in, len))
-		return close_too_big(c, wsi);
+		return fail_with(c, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
 	if (whole) {
 		emit(e, LWSJ_EV_MESSAGE, c->id, c->rx, c->rx_len, c->rx_kind);
 		c->rx_len = 0;
