@@ -10,7 +10,8 @@ import io.github.lwsjava.lws.lws_log_emit_t;
 
 /**
  * Process-wide lws matters: loading the JNI library from the platform jar, the library version, and lws's log,
- * which goes to the {@link System.Logger} named "libwebsockets" at matching levels.
+ * which goes to the {@link System.Logger} named "libwebsockets" (lws errors as WARNING, warnings as INFO, notices
+ * as DEBUG).
  */
 public final class Lws {
 
@@ -49,9 +50,10 @@ public final class Lws {
         public void call(int level, BytePointer line) {
             try {
                 String text = line == null ? "" : line.getString().stripTrailing();
-                System.Logger.Level l = (level & LLL_ERR) != 0 ? System.Logger.Level.ERROR
-                        : (level & LLL_WARN) != 0 ? System.Logger.Level.WARNING
-                        : (level & LLL_NOTICE) != 0 ? System.Logger.Level.INFO
+                // lws's errors are mostly about one connection (a peer's bad frame, a failed handshake), which the
+                // application hears through its listener and futures: WARNING, not ERROR; the rest is detail
+                System.Logger.Level l = (level & LLL_ERR) != 0 ? System.Logger.Level.WARNING
+                        : (level & LLL_WARN) != 0 ? System.Logger.Level.INFO
                         : System.Logger.Level.DEBUG;
                 LOG.log(l, text);
             } catch (Throwable t) {
