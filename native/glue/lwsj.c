@@ -161,11 +161,6 @@ void lwsj_read(long long conn, int enable)
 	lws_rx_flow_control(c->wsi, enable ? 1 : 0);
 }
 
-long long lwsj_queued(long long conn)
-{
-	return (long long)((struct lwsj_conn *)(intptr_t)conn)->queued;
-}
-
 int lwsj_add_header(struct lwsj_engine *e, long long wsi, long long pp, const char *name, const char *value)
 {
 	if (!e->header_end)
@@ -194,15 +189,6 @@ int lwsj_header(long long wsi, int token, char *buf, int len)
 	if (n)
 		buf[--n] = '\0';
 	return n;
-}
-
-int lwsj_custom_header(long long wsi, const char *name, char *buf, int len)
-{
-	struct lws *w = (struct lws *)(intptr_t)wsi;
-	int n = (int)strlen(name);
-	if (lws_hdr_custom_length(w, name, n) < 0)
-		return -1;
-	return lws_hdr_custom_copy(w, buf, len, name, n);
 }
 
 struct custom_walk {

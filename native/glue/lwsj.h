@@ -110,17 +110,13 @@ void lwsj_close(long long conn, int code, const char *reason);
 /* Pauses (0) or resumes (1) reading from the connection (lws_rx_flow_control). */
 void lwsj_read(long long conn, int enable);
 
-/* Bytes queued on the connection and not yet handed to the kernel. */
-long long lwsj_queued(long long conn);
-
 /* Adds one header to a client handshake during LWSJ_EV_CLIENT_HEADERS. Returns 0 on success. */
 int lwsj_add_header(struct lwsj_engine *engine, long long wsi, long long pp, const char *name,
 		    const char *value);
 
-/* Copies header number token (enum lws_token_indexes) or a custom header "name:" of wsi into buf.
+/* Copies header number token (enum lws_token_indexes) of wsi into buf.
  * Returns its length, or -1 when absent. */
 int lwsj_header(long long wsi, int token, char *buf, int len);
-int lwsj_custom_header(long long wsi, const char *name, char *buf, int len);
 
 /* Copies every header lws has no token for into buf as "name:\0value\0" pairs; returns the bytes used. */
 int lwsj_custom_headers(long long wsi, char *buf, int len);

@@ -342,11 +342,6 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        @Override
-        protected Engine.Settings settings() {
-            return super.settings();
-        }
-
         public WebSocketClient build() {
             return new WebSocketClient(this);
         }

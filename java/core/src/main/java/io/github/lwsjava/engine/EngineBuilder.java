@@ -79,7 +79,7 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     }
 
     /** These settings, as the engine takes them. */
-    protected Engine.Settings settings() {
+    public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
                 hangUpAfter);
     }

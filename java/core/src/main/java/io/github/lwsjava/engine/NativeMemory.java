@@ -1,6 +1,5 @@
 package io.github.lwsjava.engine;
 
-import static io.github.lwsjava.lws.global.libwebsockets.lwsj_custom_header;
 import static io.github.lwsjava.lws.global.libwebsockets.lwsj_header;
 import static io.github.lwsjava.lws.global.libwebsockets.lwsj_peer;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -46,12 +45,6 @@ final class NativeMemory extends BytePointer {
     /** Header token (enum lws_token_indexes) of wsi, or null when absent. Only while lws keeps the headers. */
     String header(long wsi, int token) {
         int n = lwsj_header(wsi, token, text, text.length);
-        return n < 0 ? null : new String(text, 0, n, UTF_8);
-    }
-
-    /** A header lws has no token for ("x-custom:"), or null when absent. */
-    String customHeader(long wsi, String nameWithColon) {
-        int n = lwsj_custom_header(wsi, nameWithColon, text, text.length);
         return n < 0 ? null : new String(text, 0, n, UTF_8);
     }
 

@@ -3,19 +3,13 @@ package io.github.lwsjava.server;
 import static io.github.lwsjava.lws.global.libwebsockets.*;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 
-import io.github.lwsjava.engine.Lws;
-import io.github.lwsjava.lws.lws;
-import io.github.lwsjava.lws.lws_hdr_custom_fe_cb_t;
 
 /**
  * A WebSocket upgrade request as the server received it. lws frees the headers once the handshake is done, so
@@ -36,68 +30,44 @@ public record UpgradeRequest(String path, String query, Map<String, String> head
     }
 
     static UpgradeRequest read(long wsi, String protocol) {
-        Map<String, String> headers = headers(wsi);
-        String path = header(wsi, WSI_TOKEN_GET_URI);
-        String query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
-        byte[] peer = new byte[128];
-        lwsj_peer(wsi, peer, peer.length);
-        int n = 0;
-        while (n < peer.length && peer[n] != 0) {
-            n++;
-        }
+        byte[] buffer = new byte[8192];
+        Map<String, String> headers = headers(wsi, buffer);
+        String path = header(wsi, WSI_TOKEN_GET_URI, buffer);
+        String query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
+        lwsj_peer(wsi, buffer, buffer.length);
         return new UpgradeRequest(path == null ? "/" : path, query == null ? "" : query,
-                headers, new String(peer, 0, n, UTF_8), protocol);
+                headers, new String(buffer, 0, indexOfNul(buffer, 0), UTF_8), protocol);
     }
 
-    /** The request headers of wsi by lower-case name: lws's known tokens, then the custom ones. */
-    static Map<String, String> headers(long wsi) {
+    /**
+     * The request headers of wsi by lower-case name: lws's known tokens, then the custom ones ("x-api-key"). The
+     * buffer is scratch space for the copies (one per request: lws keeps about 90 header tokens).
+     */
+    static Map<String, String> headers(long wsi, byte[] buffer) {
         Map<String, String> headers = new TreeMap<>();
         for (int token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
-            String value = header(wsi, token);
+            String value = header(wsi, token, buffer);
             if (value != null) {
-                String name = lws_token_to_string(token) == null ? null : lws_token_to_string(token).getString();
+                BytePointer tokenName = lws_token_to_string(token);
+                String name = tokenName == null ? null : tokenName.getString();
                 if (name != null && name.endsWith(":") && !name.startsWith(":")) {
                     headers.put(name.substring(0, name.length() - 1).toLowerCase(Locale.ROOT), value);
                 }
             }
         }
-        for (String name : customHeaderNames(wsi)) { // headers lws has no token for ("x-api-key:")
-            byte[] buffer = new byte[4096];
-            int n = lwsj_custom_header(wsi, name, buffer, buffer.length);
+        // the headers lws has no token for, all in one call: "name:\0value\0" pairs
+        int used = lwsj_custom_headers(wsi, buffer, buffer.length);
+        for (int start = 0; start < used; ) {
+            int nameEnd = indexOfNul(buffer, start);
+            int valueEnd = indexOfNul(buffer, nameEnd + 1);
+            String name = new String(buffer, start, nameEnd - start, UTF_8);
             String key = (name.endsWith(":") ? name.substring(0, name.length() - 1) : name).toLowerCase(Locale.ROOT);
-            if (n >= 0 && !key.isEmpty()) {
-                headers.putIfAbsent(key, new String(buffer, 0, n, UTF_8).strip());
+            if (!key.isEmpty()) {
+                headers.putIfAbsent(key, new String(buffer, nameEnd + 1, valueEnd - nameEnd - 1, UTF_8).strip());
             }
+            start = valueEnd + 1;
         }
         return Collections.unmodifiableMap(headers);
-    }
-
-    /** Collects the names lws_hdr_custom_name_foreach reports; one instance (JavaCPP allows few per class). */
-    private static final class CustomNames extends lws_hdr_custom_fe_cb_t {
-        static final CustomNames INSTANCE = new CustomNames();
-        // only the service thread of the engine being asked runs inside foreach; a thread-local keeps engines apart
-        private final ThreadLocal<List<String>> names = ThreadLocal.withInitial(ArrayList::new);
-
-        @Override
-        public void call(BytePointer name, int nlen, Pointer opaque) {
-            try {
-                byte[] bytes = new byte[nlen];
-                name.capacity(nlen).get(bytes);
-                names.get().add(new String(bytes, UTF_8));
-            } catch (Throwable t) {
-                // nothing may unwind into lws
-            }
-        }
-    }
-
-    /** The names of the headers lws stored without a token, as received ("x-custom:"). */
-    private static List<String> customHeaderNames(long wsi) {
-        List<String> names = CustomNames.INSTANCE.names.get();
-        names.clear();
-        lws_hdr_custom_name_foreach(new lws(Lws.pointer(wsi)), CustomNames.INSTANCE, null);
-        List<String> copy = List.copyOf(names);
-        names.clear();
-        return copy;
     }
 
     private static int indexOfNul(byte[] bytes, int from) {
@@ -109,8 +79,7 @@ public record UpgradeRequest(String path, String query, Map<String, String> head
     }
 
     /** Header token of wsi (enum lws_token_indexes), or null when absent. */
-    static String header(long wsi, int token) {
-        byte[] buffer = new byte[4096];
+    static String header(long wsi, int token, byte[] buffer) {
         int n = lwsj_header(wsi, token, buffer, buffer.length);
         return n < 0 ? null : new String(buffer, 0, n, UTF_8);
     }

@@ -295,7 +295,9 @@ public final class WebSocketServer implements AutoCloseable {
 
         @Override
         public int http(Engine e, long wsi, String uri, int method) {
-            String path = UpgradeRequest.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
+            byte[] buffer = new byte[8192];
+            String path = UpgradeRequest.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI,
+                    buffer);
             if (path == null) {
                 path = uri;
             }
@@ -310,10 +312,10 @@ public final class WebSocketServer implements AutoCloseable {
             if (handler == null) {
                 return 0;
             }
-            String query = UpgradeRequest.header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+            String query = UpgradeRequest.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
             HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(
                     method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER", path,
-                    query == null ? "" : query, UpgradeRequest.headers(wsi), new byte[0]), handler);
+                    query == null ? "" : query, UpgradeRequest.headers(wsi, buffer), new byte[0]), handler);
             if (method == LWSJ_HTTP_POST) {
                 httpRequests.put(wsi, exchange);
                 return 2;
@@ -483,11 +485,6 @@ public final class WebSocketServer implements AutoCloseable {
             }
             this.maxConnections = limit;
             return this;
-        }
-
-        @Override
-        protected Engine.Settings settings() {
-            return super.settings();
         }
 
         /** Creates the server and starts listening; throws IllegalStateException when it cannot. */
