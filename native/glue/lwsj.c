@@ -154,7 +154,8 @@ void lwsj_close(long long conn, int code, const char *reason)
 		n = sizeof(c->close_reason); /* a close frame holds 123 bytes of reason; lws trims further */
 	c->closing = 1;
 	c->close_code = code;
-	memcpy(c->close_reason, reason, n);
+	if (n)
+		memcpy(c->close_reason, reason, n);
 	c->close_reason_len = (int)n;
 	lws_callback_on_writable(c->wsi);
 }

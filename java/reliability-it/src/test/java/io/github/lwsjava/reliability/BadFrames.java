@@ -47,10 +47,10 @@ final class BadFrames {
         f.add(new Fault("close with code 1016", frame(true, 0, CLOSE, mask, closePayload(1016, "")), 1002, 1002, 1002));
         f.add(new Fault("close with an invalid UTF-8 reason",
                 frame(true, 0, CLOSE, mask, concat(closePayload(1000, ""), badUtf8)), 1007, 1006, 1006));
-        f.add(new Fault("invalid UTF-8 text", frame(true, 0, TEXT, mask, badUtf8), 1007, 1007, 1006));
-        f.add(new Fault("UTF-16 surrogate in text", frame(true, 0, TEXT, mask, surrogate), 1007, 1007, 1006));
+        f.add(new Fault("invalid UTF-8 text", frame(true, 0, TEXT, mask, badUtf8), 1007, 1007, 1007));
+        f.add(new Fault("UTF-16 surrogate in text", frame(true, 0, TEXT, mask, surrogate), 1007, 1007, 1007));
         f.add(new Fault("invalid UTF-8 across fragments", concat(frame(false, 0, TEXT, mask, new byte[] {'a', (byte) 0xE2}),
-                frame(true, 0, CONT, mask, new byte[] {(byte) 0x28, (byte) 0xA1})), 1007, 1007, 1006));
+                frame(true, 0, CONT, mask, new byte[] {(byte) 0x28, (byte) 0xA1})), 1007, 1007, 1007));
         f.add(new Fault("garbage bytes", "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 1002, 1002, 1006));
         return f;
     }
