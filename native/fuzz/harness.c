@@ -191,7 +191,8 @@ static void on_message(const unsigned char *p, size_t len, int kind)
 	a->kind = kind;
 	a->len = len;
 	a->data = malloc(len + 1);
-	memcpy(a->data, p, len);
+	if (len)
+		memcpy(a->data, p, len); /* an empty message may come with data NULL */
 	switch (len ? p[0] : 0) {
 	case 'C': a->op = ACT_CLOSE; break;
 	case 'P': a->op = ACT_PING; break;
