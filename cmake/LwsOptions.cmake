@@ -8,6 +8,15 @@ else()
   set(LWS_C_FLAGS "-ffile-prefix-map=<SOURCE_DIR>=lws -DNDEBUG")
 endif()
 
+# LWSJ_SANITIZE=ON (Maven profile "sanitize", scripts/sanitize.sh): lws and the engine built with AddressSanitizer
+# and UndefinedBehaviorSanitizer, frame pointers kept, for runs with the sanitizer runtime preloaded.
+option(LWSJ_SANITIZE "build lws and the lwsj engine with ASan + UBSan" OFF)
+set(LWSJ_SANITIZE_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -g)
+if(LWSJ_SANITIZE)
+  list(JOIN LWSJ_SANITIZE_FLAGS " " flags)
+  string(APPEND LWS_C_FLAGS " ${flags}")
+endif()
+
 set(LWS_CMAKE_OPTIONS
   -DCMAKE_BUILD_TYPE=Release
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the native core (libwebsockets + the lwsj engine) into native/build/<platform>/install.
 # Re-running reuses the built lws unless the tarball or cmake/LwsOptions.cmake changed.
+# LWSJ_SANITIZE=1 (Maven profile "sanitize") builds them with ASan + UBSan into native/build/<platform>-sanitize/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) here=$(cd "$here" && pwd -W) ;; esac   # C:/... for cmake and cl
 platform="${1:-${JAVACPP_PLATFORM:-linux-x86_64}}"
-build="$here/native/build/$platform"
+variant=""
+sanitize_args=()
+if [ "${LWSJ_SANITIZE:-0}" = 1 ]; then variant=-sanitize; sanitize_args=(-DLWSJ_SANITIZE=ON); fi
+build="$here/native/build/$platform$variant"
 tarball=$("$here/scripts/fetch-lws.sh")
 jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 start=$(date +%s)
@@ -33,6 +37,7 @@ fi
 
 cmake -S "$here/native" -B "$build/cmake" -DCMAKE_BUILD_TYPE=Release \
       -DLWS_TARBALL="$tarball" -DCMAKE_INSTALL_PREFIX="$build/install" ${platform_args[@]+"${platform_args[@]}"} \
+      ${sanitize_args[@]+"${sanitize_args[@]}"} \
       ${LWSJ_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build/cmake" --config Release --parallel "$jobs" >"$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
 cmake --install "$build/cmake" --config Release >/dev/null
@@ -67,4 +72,4 @@ inc="$build/install/include"
   | awk 'NF == 3 { print $3 }' | case "$platform" in macosx-*) sed 's/^_//' ;; *) cat ;; esac \
   | sort -u > "$build/install/defined-symbols.txt"
 [ -s "$build/install/defined-symbols.txt" ] || { echo "build-native: $nm found no symbols in $lib" >&2; exit 1; }
-echo "build-native: $platform ready in $build/install ($(( $(date +%s) - start )) s)"
+echo "build-native: $platform$variant ready in $build/install ($(( $(date +%s) - start )) s)"

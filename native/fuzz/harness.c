@@ -388,7 +388,8 @@ static void base_info(struct lws_context_creation_info *info, struct fz_app *app
 	info->pt_serv_buf_size = (unsigned int)serv_buf;
 }
 
-static void init_common(void)
+/* idle_ms: the face's default idle time-out (WebSocketServer 30 s, WebSocketClient none) */
+static void init_common(long long idle_ms)
 {
 	int i;
 	signal(SIGPIPE, SIG_IGN);
@@ -403,7 +404,7 @@ static void init_common(void)
 		app->fragment = pr->fragment;
 		app->rx_buffer = pr->rx_buffer;
 		/* Engine.java: LWSJ_CHECK_UTF8 exactly when deflate is on */
-		app->engine = lwsj_engine_new(i, on_event, pr->max_message, pr->fragment,
+		app->engine = lwsj_engine_new(i, on_event, pr->max_message, pr->fragment, idle_ms,
 					      app->deflate ? LWSJ_CHECK_UTF8 : 0);
 	}
 }
@@ -413,7 +414,7 @@ void fz_init_server(void)
 	static struct lws_http_mount mount;
 	int i;
 
-	init_common();
+	init_common(30000);
 	/* WebSocketServer: a callback mount served by the "lws-java-http" protocol */
 	memset(&mount, 0, sizeof(mount));
 	mount.mountpoint = "/http";
@@ -455,7 +456,7 @@ void fz_init_client(void)
 {
 	int i;
 
-	init_common();
+	init_common(0);
 	for (i = 0; i < FZ_APPS; i++) {
 		struct fz_app *app = &fz_apps[i];
 		struct lws_context_creation_info info;

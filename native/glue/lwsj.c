@@ -16,6 +16,7 @@ struct lwsj_engine {
 	lwsj_event_fn fn;
 	size_t max_message;
 	size_t fragment_size;
+	lws_usec_t idle_us; /* 0: no idle time-out */
 	int wake_pending; /* set by lwsj_wake() on any thread, cleared on the service thread */
 	unsigned char *header_end; /* end of lws's handshake buffer during LWSJ_EV_CLIENT_HEADERS */
 };
@@ -48,6 +49,8 @@ struct lwsj_conn {
 	char subprotocol[64];
 	int tx_in_message;   /* a streamed message is open: its next piece is a continuation */
 	unsigned char utf8_state; /* LWSJ_CHECK_UTF8: where the current text message's UTF-8 stands */
+	lws_usec_t active;   /* when something was last received or written (idle time-out) */
+	lws_sorted_usec_list_t idle; /* the idle timer; cancelled at CLOSED, before lws frees this area */
 };
 
 static struct lwsj_engine *engine_of(struct lws *wsi)
@@ -61,7 +64,7 @@ static long long emit(struct lwsj_engine *e, int event, long long conn, const vo
 }
 
 struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message, size_t fragment_size,
-				    int options)
+				    long long idle_ms, int options)
 {
 	struct lwsj_engine *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -70,6 +73,7 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 	e->fn = fn;
 	e->max_message = max_message;
 	e->fragment_size = fragment_size ? fragment_size : 65536;
+	e->idle_us = idle_ms > 0 ? (lws_usec_t)idle_ms * LWS_US_PER_MS : 0;
 	e->options = options;
 	return e;
 }
@@ -283,11 +287,56 @@ static int fail_with(struct lwsj_conn *c, struct lws *wsi, int code, const char 
 	return -1;
 }
 
+/*
+ * lws fails a data frame that declares more than the current message may still grow by, as soon as its header
+ * is parsed (native/patches/0006): a peer cannot trickle a huge frame. (0 means "no limit" to lws: at exactly
+ * max_message, 1 lets an empty final fragment through and fails any other at its first byte.)
+ */
+static void set_frame_limit(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
+{
+	size_t left = e->max_message - c->rx_len;
+	lws_ws_set_rx_frame_limit(wsi, left ? left : 1);
+}
+
+/* The idle timer is not moved at each message (that would re-sort lws's timer list every time): it fires at the
+ * planned time and, if something happened since, waits again for the rest. */
+static void idle_expired(lws_sorted_usec_list_t *sul)
+{
+	struct lwsj_conn *c = lws_container_of(sul, struct lwsj_conn, idle);
+	struct lwsj_engine *e = engine_of(c->wsi);
+	lws_usec_t left = c->active + e->idle_us - lws_now_usecs();
+
+	if (left > 0) {
+		lws_sul_schedule(lws_get_context(c->wsi), 0, &c->idle, idle_expired, left);
+		return;
+	}
+	if (c->closing)
+		return;
+	lwsj_close((long long)(intptr_t)c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
+	/* a peer that does not read cannot get the close frame behind the queue: hang up after 5 s */
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+}
+
+static void idle_start(struct lwsj_engine *e, struct lwsj_conn *c)
+{
+	if (!e->idle_us)
+		return;
+	c->active = lws_now_usecs();
+	lws_sul_schedule(lws_get_context(c->wsi), 0, &c->idle, idle_expired, e->idle_us);
+}
+
+static void active(struct lwsj_engine *e, struct lwsj_conn *c)
+{
+	if (e->idle_us)
+		c->active = lws_now_usecs();
+}
+
 static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, void *in, size_t len)
 {
 	int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 	int whole = final && !lws_remaining_packet_payload(wsi);
 
+	active(e, c);
 	if (first && !c->rx_len) {
 		c->rx_kind = lws_frame_is_binary(wsi) ? LWSJ_BINARY : LWSJ_TEXT;
 		c->utf8_state = 0;
@@ -312,6 +361,7 @@ static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *ws
 			c->rx_cap = 0;
 		}
 	}
+	set_frame_limit(e, c, wsi);
 	return 0;
 }
 
@@ -363,6 +413,7 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 		free(f);
 		if (http)
 			return lws_http_transaction_completed(wsi) ? -1 : 0;
+		active(e, c);
 		emit(e, LWSJ_EV_WRITTEN, c->id, NULL, 0, 1);
 	}
 	if (c->head || c->closing)
@@ -384,15 +435,16 @@ static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t l
 	}
 }
 
-static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, int server)
+static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
 {
 	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
 	const char *reason = c->close_reason;
 	size_t reason_len = (size_t)(c->close_sent ? c->close_reason_len : 0);
 	long long id = c->id;
-	if (server && id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
-		/* lws failed the connection itself (protocol error, invalid UTF-8) with this close frame. (Not on
-		 * the client side: there lws_write masked the payload in place when it sent the frame.) */
+	lws_sul_cancel(&c->idle); /* lws frees this area after CLOSED returns */
+	if (id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
+		/* lws failed the connection itself (protocol error, invalid UTF-8, a frame over the limit) with this
+		 * close frame (native/patches/0007 keeps it readable on clients too) */
 		const unsigned char *p = lws_get_close_payload(wsi);
 		code = (p[0] << 8) | p[1];
 		reason = (const char *)p + 2;
@@ -454,6 +506,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
 			c->id = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
 		c->wsi = wsi;
+		set_frame_limit(e, c, wsi);
+		idle_start(e, c);
 		emit(e, LWSJ_EV_OPEN, c->id, c, (size_t)(intptr_t)wsi, (int)lws_get_protocol(wsi)->id);
 		return 0;
 
@@ -481,6 +535,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 	case LWS_CALLBACK_RECEIVE_PONG:
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		active(e, c);
 		emit(e, LWSJ_EV_PONG, c->id, in, len, 0);
 		return 0;
 
@@ -497,7 +552,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 	case LWS_CALLBACK_CLOSED:
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		return on_closed(e, c, wsi, reason == LWS_CALLBACK_CLOSED);
+		return on_closed(e, c, wsi);
 
 	case LWS_CALLBACK_HTTP:
 		if (!c)

@@ -81,11 +81,13 @@ enum lwsj_options {
 	LWSJ_CHECK_UTF8 = 1
 };
 
-/* max_message: largest message reassembled (a larger one closes with 1009).
+/* max_message: largest message reassembled (a larger one, or a frame that declares more than the message may
+ * still grow by, closes with 1009).
  * fragment_size: largest piece handed to one lws_write (larger messages are sent as fragments).
+ * idle_ms: a connection on which nothing was received or written for this long is closed with 1001 (0: never).
  * options: enum lwsj_options bits. */
 struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message,
-				    size_t fragment_size, int options);
+				    size_t fragment_size, long long idle_ms, int options);
 void lwsj_engine_free(struct lwsj_engine *engine);
 
 /* The extension list that enables permessage-deflate (lws_context_creation_info.extensions). */

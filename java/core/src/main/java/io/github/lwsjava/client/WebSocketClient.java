@@ -316,6 +316,7 @@ public final class WebSocketClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
 
         private Builder() {
+            super(Duration.ZERO);
         }
 
         /** Messages held for {@link WebSocket#receive} before reading pauses (pull style; default 256). */

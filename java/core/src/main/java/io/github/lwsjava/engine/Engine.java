@@ -74,7 +74,8 @@ public final class Engine {
 
     /** Settings shared by every connection of an engine (see {@link EngineBuilder}). */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
-                           boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter) {
+                           boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter,
+                           java.time.Duration idleTimeout) {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {
@@ -201,7 +202,7 @@ public final class Engine {
     private void run() {
         try {
             nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize(),
-                    settings.deflate() ? LWSJ_CHECK_UTF8 : 0);
+                    settings.idleTimeout().toMillis(), settings.deflate() ? LWSJ_CHECK_UTF8 : 0);
             context = factory.create(this);
             synchronized (this) {
                 wakeable = true;

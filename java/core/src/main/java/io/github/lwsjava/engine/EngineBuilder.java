@@ -5,7 +5,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The settings that the client's and the server's builders share: message and queue limits, permessage-deflate,
- * keep-alive and where listeners run.
+ * keep-alive, the idle time-out and where listeners run.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -17,9 +17,12 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     private boolean deflate;
     private Duration pingAfterIdle;
     private Duration hangUpAfter;
+    private Duration idleTimeout;
     private Executor executor;
 
-    protected EngineBuilder() {
+    /** @param idleTimeout the face's default {@link #idleTimeout} (zero: none) */
+    protected EngineBuilder(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
     }
 
     @SuppressWarnings("unchecked")
@@ -72,6 +75,19 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
+    /**
+     * Closes a connection with 1001 when nothing was received from it or written to it for this long (a server's
+     * default is 30 s, a client's none); {@link Duration#ZERO} turns it off. Pongs count as received, so
+     * {@link #keepAlive} keeps a connection whose peer answers pings from idling out.
+     */
+    public B idleTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("idleTimeout " + timeout + ": zero (off) or a positive duration");
+        }
+        this.idleTimeout = timeout;
+        return self();
+    }
+
     /** Runs listener callbacks on this executor (in order per connection) instead of the service thread. */
     public B executor(Executor executor) {
         this.executor = executor;
@@ -81,6 +97,6 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     /** These settings, as the engine takes them. */
     public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
-                hangUpAfter);
+                hangUpAfter, idleTimeout);
     }
 }

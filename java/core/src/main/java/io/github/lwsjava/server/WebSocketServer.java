@@ -384,6 +384,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int maxConnections;
 
         private Builder() {
+            super(Duration.ofSeconds(30));
         }
 
         /** The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface). */

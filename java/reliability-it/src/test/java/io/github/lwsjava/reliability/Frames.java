@@ -136,30 +136,48 @@ final class Frames {
 
     /** Server side: reads the client's upgrade request and answers 101. */
     static void acceptHandshake(Socket socket) throws IOException {
+        acceptHandshake(socket, null);
+    }
+
+    /** Server side: reads the client's upgrade request and answers 101, agreeing to extensions (null: none). */
+    static void acceptHandshake(Socket socket, String extensions) throws IOException {
         String request = readHead(socket.getInputStream());
         Matcher m = Pattern.compile("(?i)sec-websocket-key:\\s*(\\S+)").matcher(request);
         if (!m.find()) {
             throw new IOException("no Sec-WebSocket-Key in " + request);
         }
         socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + acceptKey(m.group(1)) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "Sec-WebSocket-Accept: " + acceptKey(m.group(1)) + "\r\n"
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
+                + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
     }
 
     /** Client side: sends an upgrade request for path and checks the 101 answer. */
     static void clientHandshake(Socket socket, String path) throws IOException {
+        clientHandshake(socket, path, null);
+    }
+
+    /**
+     * Client side: sends an upgrade request for path offering extensions (null: none), checks the 101 answer and
+     * returns the Sec-WebSocket-Extensions the server agreed to (null: none).
+     */
+    static String clientHandshake(Socket socket, String path, String extensions) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + socket.getPort() + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String response = readHead(socket.getInputStream());
         if (!response.startsWith("HTTP/1.1 101") || !response.contains(acceptKey(key))) {
             throw new IOException("upgrade refused: " + response);
         }
+        Matcher agreed = Pattern.compile("(?i)sec-websocket-extensions:\\s*([^\\r]*)").matcher(response);
+        return agreed.find() ? agreed.group(1) : null;
     }
 
     static String readHead(InputStream in) throws IOException {
