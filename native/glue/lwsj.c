@@ -254,6 +254,8 @@ int lwsj_http_respond(long long wsi, int status, const char *content_type, const
 /* Appends a received piece to the reassembly buffer; 0 when it fits under max_message. */
 static int rx_append(struct lwsj_engine *e, struct lwsj_conn *c, const void *in, size_t len)
 {
+	if (!len)
+		return 0; /* an empty fragment: c->rx may still be NULL, and NULL + 0 is undefined in C */
 	if (c->rx_len + len > e->max_message)
 		return -1;
 	if (c->rx_len + len > c->rx_cap) {
