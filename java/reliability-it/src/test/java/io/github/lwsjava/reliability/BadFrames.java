@@ -51,6 +51,8 @@ final class BadFrames {
         f.add(new Fault("UTF-16 surrogate in text", frame(true, 0, TEXT, mask, surrogate), 1007, 1007, 1007));
         f.add(new Fault("invalid UTF-8 across fragments", concat(frame(false, 0, TEXT, mask, new byte[] {'a', (byte) 0xE2}),
                 frame(true, 0, CONT, mask, new byte[] {(byte) 0x28, (byte) 0xA1})), 1007, 1007, 1007));
+        f.add(new Fault("UTF-8 cut short by an empty final fragment", concat(frame(false, 0, TEXT, mask,
+                new byte[] {(byte) 0xE2, (byte) 0x82}), frame(true, 0, CONT, mask, new byte[0])), 1007, 1007, 1007));
         f.add(new Fault("garbage bytes", "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 1002, 1002, 1006));
         return f;
     }
