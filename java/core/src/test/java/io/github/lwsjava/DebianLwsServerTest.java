@@ -26,7 +26,8 @@ class DebianLwsServerTest {
     void mirrorAndDumbIncrementProtocols() throws Exception {
         Assumptions.assumeTrue(new File(SERVER).canExecute(), "libwebsockets-test-server is not installed");
         int port = Ports.freeLoopbackPort();
-        Process server = new ProcessBuilder(SERVER, "--port=" + port).redirectErrorStream(true)
+        Process server = io.github.lwsjava.testkit.ForeignProcess.withoutSanitizer(new ProcessBuilder(SERVER, "--port=" + port))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (WebSocketClient client = WebSocketClient.create()) {
             WebSocket mirror = connectWithRetry(client, "ws://127.0.0.1:" + port + "/", "lws-mirror-protocol");

@@ -95,7 +95,7 @@ class ChromiumTest {
                     "--disable-sync", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
                     "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
                     "--remote-debugging-port=0", pageUrl));
-            Process chrome = new ProcessBuilder(command).redirectErrorStream(true)
+            Process chrome = io.github.lwsjava.testkit.ForeignProcess.withoutSanitizer(new ProcessBuilder(command)).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("chromium.log").toFile()).start();
             try {
                 String dom = readOut(chrome, profile, pageUrl, tmp.resolve("chromium.log"));

@@ -42,7 +42,8 @@ final class Processes {
 
     static Result run(Duration limit, Path dir, Map<String, String> env, List<String> command)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = io.github.lwsjava.testkit.ForeignProcess.withoutSanitizer(new ProcessBuilder(command))
+                .redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());
         }

@@ -57,7 +57,7 @@ public final class NodePeer implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of("node", file.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
+        Process p = ForeignProcess.withoutSanitizer(new ProcessBuilder(command)).directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new NodePeer(p);
     }
@@ -74,7 +74,7 @@ public final class NodePeer implements AutoCloseable {
 
     private static boolean run(List<String> command, Path dir, int seconds) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            Process p = ForeignProcess.withoutSanitizer(new ProcessBuilder(command)).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
