@@ -37,7 +37,8 @@ static lws_callback_function *engine_callback; /* lwsj's callback, which ours wr
 static long long next_id;
 static volatile size_t sink_sum;
 static int trace; /* FUZZ_TRACE=1: print every engine event, 2: every lws callback too */
-static long stuck_inputs; /* inputs after which lws kept a connection of a closed peer until its timeout */
+static long stuck_inputs;
+static unsigned long callbacks; /* lws callbacks so far: tells whether lws still makes progress */ /* inputs after which lws kept a connection of a closed peer until its timeout */
 
 static void report_stuck(void)
 {
@@ -332,6 +333,7 @@ static long long on_event(long long engine, int event, long long conn, long long
 /* Every protocol's callback: lwsj's, wrapped to know which connections of this input lws still holds. */
 static int wrap_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
+	callbacks++;
 	if (trace > 1)
 		fprintf(stderr, "fuzz: lws callback %d wsi %p len %zu\n", (int)reason, (void *)wsi, len);
 	if (reason == LWS_CALLBACK_WSI_CREATE && tracking)
@@ -581,7 +583,7 @@ void fz_settle(int fd, fz_sink sink, void *opaque)
 
 void fz_finish(int fd, int rst)
 {
-	int i;
+	int i, quiet;
 
 	if (fz.paused && fz.conn)
 		lwsj_read(fz.conn, 1); /* a paused connection would not see the EOF */
@@ -593,8 +595,14 @@ void fz_finish(int fd, int rst)
 		}
 		close(fd);
 	}
-	for (i = 0; i < 50 && nlive; i++)
+	/* lws may need many rounds to wind down (it inflates a deflate backlog one buffer per round): go on while
+	 * it calls back at all, up to 4000 rounds; 2000 silent rounds (it also drains input silently, e.g. after
+	 * failing a message) mean it waits for a timer */
+	for (i = 0, quiet = 0; i < 4000 && nlive && quiet < 2000; i++) {
+		unsigned long before = callbacks;
 		fz_round(-1, NULL, NULL);
+		quiet = callbacks == before ? quiet + 1 : 0;
+	}
 	if (nlive && getenv("FUZZ_LINGER_MS")) {
 		/* diagnosis: run lws_service(ctx, 0) as lws-java's service thread does, in real time; a connection
 		 * that lws neither serves nor closes shows up as a spin (many calls) until its timeout fires */
