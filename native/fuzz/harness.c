@@ -43,8 +43,8 @@ static unsigned long callbacks; /* lws callbacks so far: tells whether lws still
 static void report_stuck(void)
 {
 	if (stuck_inputs)
-		fprintf(stderr, "fuzz: %ld input(s) left a connection that lws closed only by its timeout "
-			"(expired early by the harness; FUZZ_STRICT_CLOSE=1 reports them)\n", stuck_inputs);
+		fprintf(stderr, "fuzz: %ld input(s) waited for lws to close a connection after 200 quiet rounds "
+			"(its timeout was expired early; FUZZ_STRICT_CLOSE=1 reports them)\n", stuck_inputs);
 } /* reads of event data land here, so ASan checks the pointers the engine hands over */
 
 void fz_fail(const char *fmt, ...)
@@ -596,9 +596,9 @@ void fz_finish(int fd, int rst)
 		close(fd);
 	}
 	/* lws may need many rounds to wind down (it inflates a deflate backlog one buffer per round): go on while
-	 * it calls back at all, up to 4000 rounds; 2000 silent rounds (it also drains input silently, e.g. after
-	 * failing a message) mean it waits for a timer */
-	for (i = 0, quiet = 0; i < 4000 && nlive && quiet < 2000; i++) {
+	 * it calls back, up to 4000 rounds. After 200 silent rounds it waits for a timer (or drains input without
+	 * callbacks, after failing a big deflated message): the timer is expired below */
+	for (i = 0, quiet = 0; i < 4000 && nlive && quiet < 200; i++) {
 		unsigned long before = callbacks;
 		fz_round(-1, NULL, NULL);
 		quiet = callbacks == before ? quiet + 1 : 0;
@@ -617,7 +617,7 @@ void fz_finish(int fd, int rst)
 	}
 	if (nlive) {
 		/* lws still holds a connection whose peer is gone and waits for one of its own timeouts (seen: 5 s in
-		 * LRS_FLUSHING_BEFORE_CLOSE after a 403 to a malformed request). Expire that timeout now, exactly
+		 * LRS_FLUSHING_BEFORE_CLOSE after a 403 to a malformed request, spinning in lws_service meanwhile). Expire that timeout now, exactly
 		 * as lws would later (LWS_TO_KILL_ASYNC runs its timeout callback), so the next input starts clean.
 		 * (LWS_TO_KILL_SYNC does not close a wsi in that state.) FUZZ_STRICT_CLOSE=1 makes it a finding. */
 		if (getenv("FUZZ_STRICT_CLOSE"))
