@@ -129,7 +129,7 @@ for f in "${faces[@]}"; do
   stuck=$(sed -nE 's/^fuzz: ([0-9]+) input\(s\) waited for lws to close.*/\1/p' "$flog" | tail -1 || true)
   summary+=("$(printf '%-6s executions %-9s exec/s %-6s %-22s corpus %s -> %s (+%s new)  findings %s%s' "$f" \
     "$(stat number_of_executed_units)" "$(stat average_exec_per_sec)" "${cov:-cov: -}" "$before" "$after" \
-    "$(stat new_units_added)" "$crashes" "${stuck:+  (in $stuck inputs lws held a closed peer's connection for its timeout)}")")
+    "$(stat new_units_added)" "$crashes" "${stuck:+  (in $stuck inputs lws held a connection after the peer left, until its timeout)}")")
 done
 
 log "summary ($(( $(date +%s) - start )) s in all):"
