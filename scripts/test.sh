@@ -4,8 +4,8 @@
 #      or with password-less sudo; LWSJ_SKIP_APT=1 skips this step),
 #   2. runs `mvn -B install` at the repository root; extra arguments are passed to Maven,
 #      e.g. `bash scripts/test.sh -pl presets -am`,
-#   3. runs the sanitizer smoke (scripts/sanitize.sh --smoke): the hostile-peer and regression tests over lws and
-#      the C engine built with ASan + UBSan.
+#   3. runs the sanitizer smoke (scripts/sanitize.sh --smoke: the hostile-peer and regression tests over lws and
+#      the C engine built with ASan + UBSan) and the fuzz smoke (scripts/fuzz.sh --smoke).
 # Maven's full output goes to a log file; the console shows progress, Surefire's "Tests run:" lines and the
 # reactor summary, and on failure the end of the log.
 set -euo pipefail
@@ -101,7 +101,9 @@ if [ "$status" -ne 0 ]; then
 fi
 log "mvn install passed in $(( $(date +%s) - start )) s"
 
-# ---- 3. the native code under AddressSanitizer + UBSan: hostile peers and regressions (LWSJ_SKIP_SANITIZE=1 skips)
+# ---- 3. the native code under AddressSanitizer + UBSan (LWSJ_SKIP_SANITIZE=1 skips both):
+#         hostile peers and regressions in the JVM, then libFuzzer over both faces and every kept crasher
 if [ "${LWSJ_SKIP_SANITIZE:-0}" != 1 ]; then
   bash "$here/scripts/sanitize.sh" --smoke
+  bash "$here/scripts/fuzz.sh" --smoke
 fi

@@ -154,7 +154,8 @@ void lwsj_close(long long conn, int code, const char *reason)
 		n = sizeof(c->close_reason); /* a close frame holds 123 bytes of reason; lws trims further */
 	c->closing = 1;
 	c->close_code = code;
-	memcpy(c->close_reason, reason, n);
+	if (n)
+		memcpy(c->close_reason, reason, n);
 	c->close_reason_len = (int)n;
 	lws_callback_on_writable(c->wsi);
 }
@@ -289,7 +290,7 @@ static int fail_with(struct lwsj_conn *c, struct lws *wsi, int code, const char 
 
 /*
  * lws fails a data frame that declares more than the current message may still grow by, as soon as its header
- * is parsed (native/patches/0006): a peer cannot trickle a huge frame. (0 means "no limit" to lws: at exactly
+ * is parsed (native/patches/0020): a peer cannot trickle a huge frame. (0 means "no limit" to lws: at exactly
  * max_message, 1 lets an empty final fragment through and fails any other at its first byte.)
  */
 static void set_frame_limit(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
@@ -444,7 +445,7 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 	lws_sul_cancel(&c->idle); /* lws frees this area after CLOSED returns */
 	if (id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
 		/* lws failed the connection itself (protocol error, invalid UTF-8, a frame over the limit) with this
-		 * close frame (native/patches/0007 keeps it readable on clients too) */
+		 * close frame (native/patches/0021 keeps it readable on clients too) */
 		const unsigned char *p = lws_get_close_payload(wsi);
 		code = (p[0] << 8) | p[1];
 		reason = (const char *)p + 2;

@@ -276,8 +276,11 @@ public final class WebSocketClient implements AutoCloseable {
                 .local_protocol_name(localProtocol)
                 .opaque_user_data(Lws.pointer(c.id()));
             info._address(address);
+            // An upgrade answered with a redirect fails, as with the JDK's and OkHttp's clients. (lws 4.3.5 would
+            // follow it, and frees the connection twice when the new host does not resolve: native/fuzz found it.)
+            int flags = LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
             if (url.secure()) {
-                int flags = LCCSCF_USE_SSL;
+                flags |= LCCSCF_USE_SSL;
                 TlsOptions tls = config.tls;
                 if (tls != null && tls.allowsSelfSigned()) {
                     flags |= LCCSCF_ALLOW_SELFSIGNED;
@@ -288,8 +291,8 @@ public final class WebSocketClient implements AutoCloseable {
                 if (tls != null && tls.allowsExpired()) {
                     flags |= LCCSCF_ALLOW_EXPIRED;
                 }
-                info.ssl_connection(flags);
             }
+            info.ssl_connection(flags);
             if (keepAlive != null) {
                 info.retry_and_idle_policy(keepAlive);
             }

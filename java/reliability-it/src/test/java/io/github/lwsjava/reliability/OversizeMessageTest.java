@@ -34,7 +34,7 @@ import io.github.lwsjava.server.WebSocketServer;
  *
  * <p>Regression test of a heap overrun in lws 4.3.5's client parser (native/patches/0005): after the engine failed a
  * message with 1009, lws kept storing payload past the end of its receive buffer while it waited for the close
- * acknowledgement, and the JVM died. Since native/patches/0006 most of these shapes fail at their frame header;
+ * acknowledgement, and the JVM died. Since native/patches/0020 most of these shapes fail at their frame header;
  * {@link #failureInsideALargeFrameAtFullSpeed} keeps the path of 0005 under test.
  */
 @Timeout(180)
@@ -240,7 +240,7 @@ class OversizeMessageTest {
 
     /**
      * A frame header that declares more than {@code maxMessageSize} allows, then a few bytes, then silence: the
-     * library fails the connection with 1009 at once (native/patches/0006), without waiting for the payload.
+     * library fails the connection with 1009 at once (native/patches/0020), without waiting for the payload.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("declared")
