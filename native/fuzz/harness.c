@@ -642,20 +642,33 @@ void fz_finish(int fd, int rst)
 
 int fz_connect(int port)
 {
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	static uint32_t next_source;
+	struct sockaddr_in sa, src;
+	int fd, one = 1, tries;
 
+	for (tries = 0; tries < 8; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return -1;
+		/* Each connection from another source address of 127.0.0.0/8 (127.1.0.1 ...): the harness usually
+		 * closes first, and some hundred thousand connections a few minutes would otherwise leave every
+		 * ephemeral port of 127.0.0.1 in TIME_WAIT (connect: EADDRNOTAVAIL). */
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f010001u + next_source++ % 65000u);
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)port);
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		/* a loopback connect completes in the kernel, before lws accepts */
+		if (!bind(fd, (struct sockaddr *)&src, sizeof(src)) && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		fprintf(stderr, "fuzz: connect to 127.0.0.1:%d: %s\n", port, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* a loopback connect completes in the kernel, before lws accepts */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* one chunk, one segment */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
