@@ -43,9 +43,12 @@ mvn -B -ntp -Dstyle.color=never -Psanitize verify -pl "$modules" ${tests[@]+"${t
   | tee "$mvn_log" | grep --line-buffered -E 'Tests run:|^\[ERROR\]|BUILD|^build-native:'
 status=${PIPESTATUS[0]}
 set -e
-found=$(find "$reports" -type f | wc -l)
+# reports land in $reports, except those a runtime prints to stderr anyway (gcc's UBSan inside an ASan process)
+pattern='ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:'
+found=$(( $(find "$reports" -type f | wc -l) + $(grep -cE "$pattern" "$mvn_log" || true) ))
 for f in $(find "$reports" -type f | head -5); do
   echo "----- $f"; head -n 40 "$f"
 done
+grep -E -A 12 "$pattern" "$mvn_log" | head -n 60 || true
 log "sanitizer reports: $found (in $reports); mvn exit status $status; $(( $(date +%s) - start )) s"
 [ "$status" -eq 0 ] && [ "$found" -eq 0 ]

@@ -43,6 +43,7 @@ struct lwsj_conn {
 	int closing;         /* a close was asked: send it once the queue is empty */
 	int close_code;      /* the code to report at LWSJ_EV_CLOSED */
 	int close_sent;      /* we initiated (or echoed) a close handshake */
+	int closed_by;       /* enum lwsj_closed_by: whose close frame went first */
 	char close_reason[124];
 	int close_reason_len;
 	int http_body;       /* an HTTP request whose body Java wants */
@@ -153,6 +154,8 @@ void lwsj_close(long long conn, int code, const char *reason)
 	if (n > sizeof(c->close_reason))
 		n = sizeof(c->close_reason); /* a close frame holds 123 bytes of reason; lws trims further */
 	c->closing = 1;
+	if (!c->closed_by) /* the idle time-out comes here as LIBRARY */
+		c->closed_by = LWSJ_BY_APPLICATION;
 	c->close_code = code;
 	if (n)
 		memcpy(c->close_reason, reason, n);
@@ -282,6 +285,7 @@ static int fail_with(struct lwsj_conn *c, struct lws *wsi, int code, const char 
 	size_t n = strlen(reason);
 	c->close_code = code;
 	c->close_sent = 1;
+	c->closed_by = LWSJ_BY_LIBRARY;
 	memcpy(c->close_reason, reason, n);
 	c->close_reason_len = (int)n;
 	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)c->close_reason, n);
@@ -313,6 +317,7 @@ static void idle_expired(lws_sorted_usec_list_t *sul)
 	}
 	if (c->closing)
 		return;
+	c->closed_by = LWSJ_BY_LIBRARY;
 	lwsj_close((long long)(intptr_t)c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
 	/* a peer that does not read cannot get the close frame behind the queue: hang up after 5 s */
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
@@ -424,6 +429,8 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 
 static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t len)
 {
+	if (!c->close_sent) /* a close we asked for but had not written yet comes second */
+		c->closed_by = LWSJ_BY_PEER;
 	c->close_sent = 1;
 	if (len >= 2) {
 		size_t n = len - 2 > sizeof(c->close_reason) ? sizeof(c->close_reason) : len - 2;
@@ -447,6 +454,7 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 		/* lws failed the connection itself (protocol error, invalid UTF-8, a frame over the limit) with this
 		 * close frame (native/patches/0021 keeps it readable on clients too) */
 		const unsigned char *p = lws_get_close_payload(wsi);
+		c->closed_by = LWSJ_BY_LIBRARY;
 		code = (p[0] << 8) | p[1];
 		reason = (const char *)p + 2;
 		reason_len = (size_t)lws_get_close_length(wsi) - 2;
@@ -454,7 +462,7 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 	drop_queue(c);
 	c->id = 0;
 	if (id)
-		emit(e, LWSJ_EV_CLOSED, id, reason, reason_len, code);
+		emit(e, LWSJ_EV_CLOSED, id, reason, reason_len, code | c->closed_by << 16);
 	return 0;
 }
 

@@ -37,8 +37,9 @@ enum lwsj_event {
 	LWSJ_EV_PONG = 5,
 	/* arg messages queued with lwsj_send() have been handed to the kernel, oldest first. */
 	LWSJ_EV_WRITTEN = 6,
-	/* the connection is gone. arg = close code (1006 when no close frame was exchanged), data/len = reason.
-	 * The handle is dead once this returns. */
+	/* the connection is gone. arg = close code (1006 when no close frame was exchanged) | enum lwsj_closed_by
+	 * << 16, data/len = reason: the code and reason of the first close frame on the wire. The handle is dead
+	 * once this returns. */
 	LWSJ_EV_CLOSED = 7,
 	/* a client connection failed before it opened. conn = id, data/len = lws's description. */
 	LWSJ_EV_CONNECT_ERROR = 8,
@@ -59,6 +60,14 @@ enum lwsj_kind {
 	LWSJ_PING = 2,
 	/* or-ed into a TEXT or BINARY send: more pieces of this message follow (streaming send) */
 	LWSJ_MORE = 16
+};
+
+/* Who ended a connection (LWSJ_EV_CLOSED): whose close frame went first on the wire. */
+enum lwsj_closed_by {
+	LWSJ_BY_NETWORK = 0,     /* no close frame: the connection was lost or dropped */
+	LWSJ_BY_APPLICATION = 1, /* lwsj_close() */
+	LWSJ_BY_PEER = 2,        /* the peer's close frame */
+	LWSJ_BY_LIBRARY = 3      /* lws or the engine failed it: a protocol violation, too big, bad UTF-8, idle */
 };
 
 enum lwsj_http_method {

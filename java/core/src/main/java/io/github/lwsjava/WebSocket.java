@@ -32,6 +32,21 @@ public interface WebSocket extends AutoCloseable {
     /** Life cycle of a connection. */
     enum State { CONNECTING, OPEN, CLOSING, CLOSED }
 
+    /** Who ended a connection: whose close frame went first on the wire (see {@link #closedBy()}). */
+    enum ClosedBy {
+        /** No close handshake: the connection was lost, refused or dropped (code 1006). */
+        NETWORK,
+        /** This side's application: {@link #sendClose}, {@link #close}, or closing the client or server. */
+        APPLICATION,
+        /** The peer's close frame came first. */
+        PEER,
+        /**
+         * The library failed the connection (the code says why): the peer broke the protocol (1002), sent invalid
+         * UTF-8 (1007) or too big a message (1009), or the connection was idle (1001).
+         */
+        LIBRARY
+    }
+
     /** Sends a text message. */
     CompletableFuture<WebSocket> sendText(CharSequence text);
 
@@ -77,6 +92,9 @@ public interface WebSocket extends AutoCloseable {
     /** The current state. */
     State state();
 
+    /** Who ended the connection, once it is {@link State#CLOSED} (readable in {@code onClose}); null before. */
+    ClosedBy closedBy();
+
     /** The subprotocol agreed in the handshake, or the empty string. */
     String subprotocol();
 
@@ -108,7 +126,10 @@ public interface WebSocket extends AutoCloseable {
         /** A pong arrived (an answer to {@link #sendPing} or an unsolicited one). Pings are answered by lws. */
         default void onPong(WebSocket webSocket, ByteBuffer payload) {}
 
-        /** The connection closed: the peer's code and reason, or {@link #ABNORMAL_CLOSURE} when it was lost. */
+        /**
+         * The connection closed: the code and reason of the first close frame on the wire, whichever side sent it
+         * ({@link WebSocket#closedBy()} says which), or {@link #ABNORMAL_CLOSURE} when there was none.
+         */
         default void onClose(WebSocket webSocket, int code, String reason) {}
 
         /**

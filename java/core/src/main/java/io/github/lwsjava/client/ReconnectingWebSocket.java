@@ -51,6 +51,7 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     // guarded by this
     private State state = State.CONNECTING;
+    private ClosedBy closedBy;        // set with state CLOSED
     private boolean stopped;          // no more attempts: closed by the user, gave up, or client closed
     private Attempt attempt;          // the connection being made or open now
     private WebSocket current;        // the open connection, or null
@@ -171,7 +172,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         }
     }
 
-    private void attemptClosed(Attempt a, int code, String reason) {
+    private void attemptClosed(Attempt a, int code, String reason, ClosedBy by) {
         boolean finish;
         synchronized (this) {
             if (attempt != a) {
@@ -187,7 +188,7 @@ public final class ReconnectingWebSocket implements WebSocket {
             }
         }
         if (finish) {
-            finish(code, reason, null);
+            finish(code, reason, null, by);
             return;
         }
         safely(() -> events.onDisconnected(this, code, reason));
@@ -204,11 +205,11 @@ public final class ReconnectingWebSocket implements WebSocket {
             firstAndFinal = a.number == 0 && !policy.retryFirstConnect();
         }
         if (error instanceof WebSocketException w && w.kind() == Kind.SHUTDOWN) {
-            finish(ABNORMAL_CLOSURE, "the client is closed", w);
+            finish(ABNORMAL_CLOSURE, "the client is closed", w, ClosedBy.APPLICATION);
             return;
         }
         if (firstAndFinal) {
-            finish(ABNORMAL_CLOSURE, String.valueOf(error.getMessage()), error);
+            finish(ABNORMAL_CLOSURE, String.valueOf(error.getMessage()), error, ClosedBy.NETWORK);
             return;
         }
         if (a.number > 0) {
@@ -231,7 +232,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         if (!policy.allows(next)) {
             safely(() -> events.onGiveUp(this, next - 1, cause));
             finish(ABNORMAL_CLOSURE, "gave up after " + (next - 1) + " reconnect attempts: " + cause.getMessage(),
-                    cause);
+                    cause, ClosedBy.NETWORK);
             return;
         }
         Duration delay = policy.delay(next);
@@ -245,12 +246,13 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     /** The end: no more attempts, queued sends fail, the listener hears onClose once. */
-    private void finish(int code, String reason, Throwable cause) {
+    private void finish(int code, String reason, Throwable cause, ClosedBy by) {
         List<Queued> dropped;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
             }
+            closedBy = by;
             state = State.CLOSED;
             stopped = true;
             current = null;
@@ -291,7 +293,8 @@ public final class ReconnectingWebSocket implements WebSocket {
             finishNow = current == null;
         }
         if (finishNow) {
-            finish(GOING_AWAY, "the client is closed", new WebSocketException(Kind.SHUTDOWN, "the client is closed"));
+            finish(GOING_AWAY, "the client is closed", new WebSocketException(Kind.SHUTDOWN, "the client is closed"),
+                    ClosedBy.APPLICATION);
         }
     }
 
@@ -360,7 +363,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         @Override
         public void onClose(WebSocket ws, int code, String reason) {
             if (open) { // a connection that never opened is handled through its connect future
-                attemptClosed(this, code, reason);
+                attemptClosed(this, code, reason, ws.closedBy());
             }
         }
 
@@ -518,7 +521,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         if (open != null) {
             open.sendClose(code, reason); // its onClose ends this one
         } else {
-            finish(code, reason == null ? "" : reason, null);
+            finish(code, reason == null ? "" : reason, null, ClosedBy.APPLICATION);
         }
         return closedFuture;
     }
@@ -577,6 +580,11 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     /** OPEN while a connection is open; CONNECTING while (re)connecting; CLOSING, then CLOSED at the end. */
+    @Override
+    public synchronized ClosedBy closedBy() {
+        return closedBy;
+    }
+
     @Override
     public synchronized State state() {
         return state;

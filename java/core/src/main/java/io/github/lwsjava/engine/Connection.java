@@ -33,6 +33,7 @@ public final class Connection implements WebSocket {
     private final String path;
     private final Map<String, String> handshakeHeaders;
     private volatile State state = State.CONNECTING;
+    private volatile ClosedBy closedBy; // set with state CLOSED, before onClose
     private volatile String subprotocol = "";
     private volatile String remoteAddress = "";
     private volatile int protocolIndex;
@@ -270,6 +271,11 @@ public final class Connection implements WebSocket {
     }
 
     @Override
+    public ClosedBy closedBy() {
+        return closedBy;
+    }
+
+    @Override
     public String subprotocol() {
         return subprotocol;
     }
@@ -355,10 +361,11 @@ public final class Connection implements WebSocket {
         }
     }
 
-    void closed(int code, String reason) {
+    void closed(int code, String reason, ClosedBy by) {
         if (state == State.CLOSED) {
             return;
         }
+        closedBy = by;
         handle = 0; // dead from here on: lws frees it when this event returns
         wsi = 0;
         state = State.CLOSED;
@@ -392,6 +399,7 @@ public final class Connection implements WebSocket {
             return;
         }
         abandoned = true;
+        closedBy = ClosedBy.NETWORK;
         state = State.CLOSED;
         engine.remove(this);
         if (opened.completeExceptionally(error)) {

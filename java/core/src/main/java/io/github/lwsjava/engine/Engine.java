@@ -230,7 +230,8 @@ public final class Engine {
             // destroying the context delivers CLOSED for every connection still open
             lws_context_destroy(context);
             for (Connection c : connectionsSnapshot()) {
-                c.closed(io.github.lwsjava.WebSocket.ABNORMAL_CLOSURE, "shut down");
+                c.closed(io.github.lwsjava.WebSocket.ABNORMAL_CLOSURE, "shut down",
+                        io.github.lwsjava.WebSocket.ClosedBy.APPLICATION);
             }
             release();
             failQueuedCommands();
@@ -302,7 +303,9 @@ public final class Engine {
             case LWSJ_EV_MESSAGE -> c.message(data, len, arg);
             case LWSJ_EV_PONG -> c.pong(data, len);
             case LWSJ_EV_WRITTEN -> c.written(arg);
-            case LWSJ_EV_CLOSED -> c.closed(arg, new String(memory.copy(data, len), UTF_8));
+            // arg: the code | enum lwsj_closed_by << 16 (the enum's order is WebSocket.ClosedBy's)
+            case LWSJ_EV_CLOSED -> c.closed(arg & 0xffff, new String(memory.copy(data, len), UTF_8),
+                    io.github.lwsjava.WebSocket.ClosedBy.values()[arg >>> 16]);
             case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(new String(memory.copy(data, len), UTF_8));
             case LWSJ_EV_CLIENT_HEADERS -> c.appendHeaders(data, len);
             default -> { }
