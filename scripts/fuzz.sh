@@ -126,10 +126,10 @@ for f in "${faces[@]}"; do
     done
     [ "$crashes" -gt 0 ] || log "$f: libFuzzer exited with $rc and no artifact (see $flog)"
   fi
-  stuck=$(sed -nE 's/^fuzz: ([0-9]+) input\(s\) left a connection.*/\1/p' "$flog" | tail -1 || true)
+  stuck=$(sed -nE 's/^fuzz: ([0-9]+) input\(s\) waited for lws to close.*/\1/p' "$flog" | tail -1 || true)
   summary+=("$(printf '%-6s executions %-9s exec/s %-6s %-22s corpus %s -> %s (+%s new)  findings %s%s' "$f" \
     "$(stat number_of_executed_units)" "$(stat average_exec_per_sec)" "${cov:-cov: -}" "$before" "$after" \
-    "$(stat new_units_added)" "$crashes" "${stuck:+  (lws kept $stuck closed connection(s) until timeout)}")")
+    "$(stat new_units_added)" "$crashes" "${stuck:+  (in $stuck inputs lws held a connection after the peer left, until its timeout)}")")
 done
 
 log "summary ($(( $(date +%s) - start )) s in all):"

@@ -156,10 +156,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ci.ietf_version_or_minus_one = -1;
 	ci.local_protocol_name = "lws-java";
 	ci.opaque_user_data = (void *)(intptr_t)fz_new_id();
-	/* lws-java lets lws follow redirects (ssl_connection 0 for ws://), but lws 4.3.5 frees the wsi under its
-	 * own feet when the new Location does not resolve (use after free in __lws_close_free_wsi_final and
-	 * lws_client_interpret_server_handshake; regressions/client/redirect-unresolvable-uaf). Until that is
-	 * fixed, or lws-java sets this flag itself, the target does not follow: FUZZ_FOLLOW_REDIRECTS=1 does. */
+	/* as lws-java: no redirects (lws 4.3.5 frees the client wsi inside its own redirect path when the new
+	 * Location does not resolve; regressions/client/redirect-unresolvable-uaf). FUZZ_FOLLOW_REDIRECTS=1 fuzzes
+	 * lws's redirect path all the same. */
 	if (!getenv("FUZZ_FOLLOW_REDIRECTS"))
 		ci.ssl_connection = LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
 	wsi = lws_client_connect_via_info(&ci);

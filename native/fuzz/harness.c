@@ -37,13 +37,14 @@ static lws_callback_function *engine_callback; /* lwsj's callback, which ours wr
 static long long next_id;
 static volatile size_t sink_sum;
 static int trace; /* FUZZ_TRACE=1: print every engine event, 2: every lws callback too */
-static long stuck_inputs; /* inputs after which lws kept a connection of a closed peer until its timeout */
+static long stuck_inputs;
+static unsigned long callbacks; /* lws callbacks so far: tells whether lws still makes progress */ /* inputs after which lws kept a connection of a closed peer until its timeout */
 
 static void report_stuck(void)
 {
 	if (stuck_inputs)
-		fprintf(stderr, "fuzz: %ld input(s) left a connection that lws closed only by its timeout "
-			"(expired early by the harness; FUZZ_STRICT_CLOSE=1 reports them)\n", stuck_inputs);
+		fprintf(stderr, "fuzz: %ld input(s) waited for lws to close a connection after 200 quiet rounds "
+			"(its timeout was expired early; FUZZ_STRICT_CLOSE=1 reports them)\n", stuck_inputs);
 } /* reads of event data land here, so ASan checks the pointers the engine hands over */
 
 void fz_fail(const char *fmt, ...)
@@ -332,6 +333,7 @@ static long long on_event(long long engine, int event, long long conn, long long
 /* Every protocol's callback: lwsj's, wrapped to know which connections of this input lws still holds. */
 static int wrap_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
+	callbacks++;
 	if (trace > 1)
 		fprintf(stderr, "fuzz: lws callback %d wsi %p len %zu\n", (int)reason, (void *)wsi, len);
 	if (reason == LWS_CALLBACK_WSI_CREATE && tracking)
@@ -581,7 +583,7 @@ void fz_settle(int fd, fz_sink sink, void *opaque)
 
 void fz_finish(int fd, int rst)
 {
-	int i;
+	int i, quiet;
 
 	if (fz.paused && fz.conn)
 		lwsj_read(fz.conn, 1); /* a paused connection would not see the EOF */
@@ -593,8 +595,14 @@ void fz_finish(int fd, int rst)
 		}
 		close(fd);
 	}
-	for (i = 0; i < 50 && nlive; i++)
+	/* lws may need many rounds to wind down (it inflates a deflate backlog one buffer per round): go on while
+	 * it calls back, up to 4000 rounds. After 200 silent rounds it waits for a timer (or drains input without
+	 * callbacks, after failing a big deflated message): the timer is expired below */
+	for (i = 0, quiet = 0; i < 4000 && nlive && quiet < 200; i++) {
+		unsigned long before = callbacks;
 		fz_round(-1, NULL, NULL);
+		quiet = callbacks == before ? quiet + 1 : 0;
+	}
 	if (nlive && getenv("FUZZ_LINGER_MS")) {
 		/* diagnosis: run lws_service(ctx, 0) as lws-java's service thread does, in real time; a connection
 		 * that lws neither serves nor closes shows up as a spin (many calls) until its timeout fires */
@@ -609,7 +617,7 @@ void fz_finish(int fd, int rst)
 	}
 	if (nlive) {
 		/* lws still holds a connection whose peer is gone and waits for one of its own timeouts (seen: 5 s in
-		 * LRS_FLUSHING_BEFORE_CLOSE after a 403 to a malformed request). Expire that timeout now, exactly
+		 * LRS_FLUSHING_BEFORE_CLOSE after a 403 to a malformed request, spinning in lws_service meanwhile). Expire that timeout now, exactly
 		 * as lws would later (LWS_TO_KILL_ASYNC runs its timeout callback), so the next input starts clean.
 		 * (LWS_TO_KILL_SYNC does not close a wsi in that state.) FUZZ_STRICT_CLOSE=1 makes it a finding. */
 		if (getenv("FUZZ_STRICT_CLOSE"))
@@ -634,20 +642,33 @@ void fz_finish(int fd, int rst)
 
 int fz_connect(int port)
 {
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	static uint32_t next_source;
+	struct sockaddr_in sa, src;
+	int fd, one = 1, tries;
 
+	for (tries = 0; tries < 8; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return -1;
+		/* Each connection from another source address of 127.0.0.0/8 (127.1.0.1 ...): the harness usually
+		 * closes first, and some hundred thousand connections a few minutes would otherwise leave every
+		 * ephemeral port of 127.0.0.1 in TIME_WAIT (connect: EADDRNOTAVAIL). */
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f010001u + next_source++ % 65000u);
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)port);
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		/* a loopback connect completes in the kernel, before lws accepts */
+		if (!bind(fd, (struct sockaddr *)&src, sizeof(src)) && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		fprintf(stderr, "fuzz: connect to 127.0.0.1:%d: %s\n", port, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* a loopback connect completes in the kernel, before lws accepts */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* one chunk, one segment */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
