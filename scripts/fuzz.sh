@@ -46,14 +46,17 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v patch >/dev/null 2>&1 || missing+=(patch)
 for p in libssl-dev zlib1g-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "fuzz: missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run as root" >&2
+  sudo=()
+  [ "$(id -u)" = 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo=(sudo -n); }
+  if { [ "$(id -u)" != 0 ] && [ ${#sudo[@]} -eq 0 ]; } || ! command -v apt-get >/dev/null 2>&1; then
+    echo "fuzz: missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}), or run as root" >&2
     exit 1
   fi
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null; }
+  apt_opts=(-y -q -o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o DPkg::Lock::Timeout=120)
+  ${sudo[@]+"${sudo[@]}"} apt-get install "${apt_opts[@]}" "${missing[@]}" >/dev/null 2>&1 ||
+    { ${sudo[@]+"${sudo[@]}"} apt-get update -q >/dev/null 2>&1 && ${sudo[@]+"${sudo[@]}"} apt-get install "${apt_opts[@]}" "${missing[@]}" >/dev/null; }
   can_fuzz || { echo "fuzz: $CC cannot build a libFuzzer target even after the install" >&2; exit 1; }
 fi
 
