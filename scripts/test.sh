@@ -107,3 +107,7 @@ if [ "${LWSJ_SKIP_SANITIZE:-0}" != 1 ]; then
   bash "$here/scripts/sanitize.sh" --smoke
   bash "$here/scripts/fuzz.sh" --smoke
 fi
+
+# the Maven run's module totals, in one line
+awk '/Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ && !/ -- in / { gsub(/,/, ""); r+=$4; f+=$6; e+=$8; s+=$10 }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", r-f-e-s, f+e, s }' "$mvn_log"
