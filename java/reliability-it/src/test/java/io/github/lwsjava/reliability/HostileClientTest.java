@@ -113,4 +113,30 @@ class HostileClientTest {
         }
     }
 
+
+    /** RFC 6455 7.1.1: after the close handshake the server closes TCP first, without waiting for the client. */
+    @org.junit.jupiter.api.Test
+    void serverClosesTcpPromptlyAfterTheCloseHandshake() throws Exception {
+        for (boolean serverFirst : new boolean[] {false, true}) {
+            String path = "/tcp-close-" + serverFirst;
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(10_000);
+                Frames.clientHandshake(s, path);
+                if (serverFirst) { // a reserved opcode: the server fails the connection, and we acknowledge its close
+                    s.getOutputStream().write(Frames.frame(true, 0, 3, true, "x".getBytes()));
+                    Frames.Frame close = Frames.readUntilClose(s);
+                    assertEquals(1002, close.closeCode());
+                    s.getOutputStream().write(Frames.frame(true, 0, Frames.CLOSE, true, close.payload()));
+                } else {
+                    s.getOutputStream().write(Frames.frame(true, 0, Frames.CLOSE, true, Frames.closePayload(1000, "bye")));
+                    assertEquals(1000, Frames.readUntilClose(s).closeCode());
+                }
+                long start = System.nanoTime();
+                assertTrue(Frames.drainsToEof(s), "the server did not close TCP");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                System.out.println("server closed TCP " + ms + " ms after its close frame");
+                assertTrue(ms < 1000, "the server kept TCP open " + ms + " ms after the close handshake");
+            }
+        }
+    }
 }
