@@ -123,4 +123,20 @@ class ClientTlsTest {
             }
         }
     }
+
+    /** A server that refuses the client's certificate (none here) fails the connect at once, as a TLS error. */
+    @Test
+    void aRefusedClientCertificateFailsAtOnceWithKindTls() throws Exception {
+        try (WebSocketServer mutual = WebSocketServer.builder().handler(EchoTest.ECHO)
+                .tls(TlsOptions.server(files.serverChain(), files.serverKey()).trust(files.caCert())
+                        .requireClientCertificate()).build();
+             WebSocketClient client = WebSocketClient.builder().tls(TlsOptions.defaults().trust(files.caCert())).build()) {
+            long start = System.nanoTime();
+            WebSocketException e = refused(client, url(mutual));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("refused client certificate: " + e.kind() + " after " + ms + " ms: " + e.getMessage());
+            assertEquals(WebSocketException.Kind.TLS, e.kind(), e.getMessage());
+            assertTrue(ms < 3000, "took " + ms + " ms");
+        }
+    }
 }
