@@ -19,7 +19,8 @@ import io.github.lwsjava.server.WebSocketServer;
 
 /**
  * Upgrade requests the server must refuse get an HTTP answer with the status RFC 6455 4.2.1/4.2.2 and RFC 6585 ask
- * for (native/patches/0026), the handler is never asked about them, and the server keeps serving.
+ * for (native/patches/0026), the handler is never asked about them, and the server keeps serving; unusual but valid
+ * ones (long, repeated extension offers) are accepted.
  */
 @Timeout(60)
 class UpgradeRefusalTest {
@@ -48,11 +49,7 @@ class UpgradeRefusalTest {
     }
 
     private static RawHttp.Head send(String request) throws IOException {
-        try (RawHttp http = new RawHttp(server.port())) {
-            http.out.write(request.getBytes(ISO_8859_1));
-            http.out.flush();
-            return http.readHead();
-        }
+        return sendTo(server.port(), request);
     }
 
     private static String upgrade(String... headerLines) {
@@ -114,6 +111,41 @@ class UpgradeRefusalTest {
     void aOneMebibyteUriIs431() throws Exception {
         assertEquals(431, sendLarge("GET /" + "u".repeat(1 << 20) + " HTTP/1.1\r\n" + HOST + "\r\n\r\n"));
         assertStillServes();
+    }
+
+    /**
+     * Long and repeated extension offers (three permessage-deflate offers with parameters, as browsers and Autobahn
+     * 13.7.x send, or an unknown extension of 300 characters) are accepted, with the first usable offer taken
+     * (native/patches/0029: lws dropped headers over 255 characters and repeated offers without an answer).
+     */
+    @Test
+    void longAndRepeatedExtensionOffersAreAccepted() throws Exception {
+        String offers = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits; server_max_window_bits=10; "
+                + "server_no_context_takeover, permessage-deflate; client_max_window_bits; server_no_context_takeover; "
+                + "client_no_context_takeover, permessage-deflate; client_max_window_bits=15; server_max_window_bits=15; "
+                + "client_no_context_takeover";
+        assertTrue(offers.length() > 300);
+        String unknown = "Sec-WebSocket-Extensions: x-unknown-extension; " + "p=v; ".repeat(55) + "q=w";
+        try (WebSocketServer deflate = WebSocketServer.builder().deflate(true).handler(new WebSocket.Listener() {
+        }).build()) {
+            RawHttp.Head head = sendTo(deflate.port(), upgrade(HOST, UPGRADE, CONNECTION, KEY, VERSION, offers));
+            assertEquals(101, head.status());
+            assertTrue(head.headers().getOrDefault("sec-websocket-extensions", "").startsWith("permessage-deflate"),
+                    String.valueOf(head.headers()));
+            assertEquals(101, sendTo(deflate.port(), upgrade(HOST, UPGRADE, CONNECTION, KEY, VERSION, unknown)).status());
+        }
+        RawHttp.Head plain = sendTo(server.port(), upgrade(HOST, UPGRADE, CONNECTION, KEY, VERSION, offers));
+        assertEquals(101, plain.status());
+        assertNull(plain.headers().get("sec-websocket-extensions"));
+        assertEquals(101, sendTo(server.port(), upgrade(HOST, UPGRADE, CONNECTION, KEY, VERSION, unknown)).status());
+    }
+
+    private static RawHttp.Head sendTo(int port, String request) throws IOException {
+        try (RawHttp http = new RawHttp(port)) {
+            http.out.write(request.getBytes(ISO_8859_1));
+            http.out.flush();
+            return http.readHead();
+        }
     }
 
     /** The server may answer and close before it has read everything: the status, once it is on the wire. */
