@@ -47,10 +47,10 @@ class DebianLwsServerTest {
         }
     }
 
-    /** Pull-style connection; the server may need a moment to start listening. */
+    /** Pull-style connection; the server may need a moment to start listening (up to 30 s on a loaded machine). */
     static WebSocket connectWithRetry(WebSocketClient client, String url, String protocol) throws Exception {
         Exception last = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
+        for (int attempt = 0; attempt < 300; attempt++) {
             try {
                 return client.newConnection(url).subprotocols(protocol).connect(null).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
