@@ -6,10 +6,12 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -640,37 +642,99 @@ void fz_finish(int fd, int rst)
 		fz_fail("connection %lld (opened %d) was never reported closed", fz.id, fz.opened);
 }
 
+/* Why a connect to lws's listener failed: errno, this process's open fds and the listener's accept queue as the
+ * kernel sees it, so that a harness problem can be told apart from lws not accepting (a full queue) or leaking fds. */
+static void connect_failed(int port, int err)
+{
+	char line[256];
+	int fds = 0;
+	DIR *d = opendir("/proc/self/fd");
+	FILE *f = fopen("/proc/net/tcp", "r");
+
+	while (d && readdir(d))
+		fds++;
+	if (d)
+		closedir(d);
+	fprintf(stderr, "fuzz: connect to 127.0.0.1:%d: %s; %d open fds", port, strerror(err),
+		fds - 3 /* ".", ".." and the directory's own */);
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned lport, st;
+		unsigned long queued;
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%lx", &lport, &st, &queued) == 3 &&
+		    lport == (unsigned)port && st == 0x0a /* LISTEN */)
+			fprintf(stderr, "; %lu connection(s) in the listener's accept queue", queued);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr, "\n");
+}
+
+/* Waits up to 5 s for a non-blocking connect to complete, resuming after a signal: 0 or the error. */
+static int wait_connected(int fd)
+{
+	lws_usec_t deadline = lws_now_usecs() + 5 * LWS_US_PER_SEC, left;
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int err = 0, n;
+
+	for (;;) {
+		left = deadline - lws_now_usecs();
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, left > 0 ? (int)(left / 1000) : 0);
+		if (n > 0)
+			return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : err;
+		if (n == 0)
+			return ETIMEDOUT;
+		if (errno != EINTR)
+			return errno;
+	}
+}
+
 int fz_connect(int port)
 {
 	static uint32_t next_source;
 	struct sockaddr_in sa, src;
-	int fd, one = 1, tries;
+	int fd = -1, one = 1, tries, err = 0;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	for (tries = 0; tries < 8; tries++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0)
-			return -1;
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
 		/* Each connection from another source address of 127.0.0.0/8 (127.1.0.1 ...): the harness usually
 		 * closes first, and some hundred thousand connections a few minutes would otherwise leave every
 		 * ephemeral port of 127.0.0.1 in TIME_WAIT (connect: EADDRNOTAVAIL). */
 		memset(&src, 0, sizeof(src));
 		src.sin_family = AF_INET;
 		src.sin_addr.s_addr = htonl(0x7f010001u + next_source++ % 65000u);
-		memset(&sa, 0, sizeof(sa));
-		sa.sin_family = AF_INET;
-		sa.sin_port = htons((uint16_t)port);
-		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		/* a loopback connect completes in the kernel, before lws accepts */
-		if (!bind(fd, (struct sockaddr *)&src, sizeof(src)) && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		/* A loopback connect completes in the kernel, before lws accepts; usually within connect() itself,
+		 * but on a loaded machine the handshake may finish a moment later. Not a blocking connect():
+		 * libFuzzer's SIGALRM (every -timeout/2 + 1 s, installed without SA_RESTART) would interrupt it with
+		 * EINTR while the connection is being established. So: non-blocking, then wait for it. */
+		if (!bind(fd, (struct sockaddr *)&src, sizeof(src)) &&
+		    (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)) || errno == EINPROGRESS)) {
+			err = wait_connected(fd);
 			break;
-		fprintf(stderr, "fuzz: connect to 127.0.0.1:%d: %s\n", port, strerror(errno));
+		}
+		err = errno;
+		fprintf(stderr, "fuzz: connect to 127.0.0.1:%d (try %d): %s\n", port, tries + 1, strerror(err));
 		close(fd);
 		fd = -1;
 	}
-	if (fd < 0)
+	if (fd < 0 || err) {
+		connect_failed(port, err);
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* one chunk, one segment */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 

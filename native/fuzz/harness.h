@@ -84,7 +84,8 @@ void fz_finish(int fd, int rst);
 long long fz_new_id(void);
 /* Tracks a wsi of this input (a client connection) until lws destroys it. */
 void fz_track(struct lws *wsi);
-/* Connects a non-blocking TCP socket to 127.0.0.1:port; -1 on failure. */
+/* Connects a non-blocking TCP socket to 127.0.0.1:port (resuming the wait after a signal); -1 on failure, with
+ * errno, the open fds and the listener's accept queue on stderr. */
 int fz_connect(int port);
 /* A harness-side listener on 127.0.0.1 (client face); *port receives its port. */
 int fz_listen(int *port);
