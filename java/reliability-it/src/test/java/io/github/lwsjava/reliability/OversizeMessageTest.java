@@ -106,43 +106,43 @@ class OversizeMessageTest {
     @MethodSource("cases")
     void oversizeMessageEndsIn1009(Case c) throws Exception {
         if (c.face().equals("client")) {
-            clientReceives(c);
+            clientReceives(c.deflate(), bytes(c.shape(), c.deflate(), false), 1009);
         } else {
-            serverReceives(c);
+            serverReceives(c.deflate(), bytes(c.shape(), c.deflate(), true), 1009);
         }
     }
 
-    /** A raw server sends the message to our client. */
-    private void clientReceives(Case c) throws Exception {
-        WebSocketClient cl = c.deflate() ? deflateClient : client;
+    /** A raw server sends bytes at full speed to our client, which must fail the connection with code. */
+    private void clientReceives(boolean deflate, byte[] bytes, int code) throws Exception {
+        WebSocketClient cl = deflate ? deflateClient : client;
         try (ServerSocket listen = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Events ev = new Events();
             var connected = cl.connect("ws://127.0.0.1:" + listen.getLocalPort() + "/big", ev);
             try (Socket s = listen.accept()) {
                 s.setSoTimeout(20_000);
-                Frames.acceptHandshake(s, c.deflate() ? "permessage-deflate" : null);
+                Frames.acceptHandshake(s, deflate ? "permessage-deflate" : null);
                 connected.get(10, TimeUnit.SECONDS);
-                Frames.Frame close = sendWhileReading(s, bytes(c.shape(), c.deflate(), false), false);
+                Frames.Frame close = sendWhileReading(s, bytes, false);
                 assertNotNull(close, "no close frame from the client");
-                assertEquals(1009, close.closeCode(), "close code on the wire");
-                assertEquals(1009, ev.closed.get(10, TimeUnit.SECONDS), "the listener's close code");
+                assertEquals(code, close.closeCode(), "close code on the wire");
+                assertEquals(code, ev.closed.get(10, TimeUnit.SECONDS), "the listener's close code");
             }
         }
         assertEchoes(cl, "ws://127.0.0.1:" + server.port() + "/after");
     }
 
-    /** A raw client sends the message to our server. */
-    private void serverReceives(Case c) throws Exception {
-        WebSocketServer srv = c.deflate() ? deflateServer : server;
+    /** A raw client sends (masked) bytes at full speed to our server, which must fail the connection with code. */
+    private void serverReceives(boolean deflate, byte[] bytes, int code) throws Exception {
+        WebSocketServer srv = deflate ? deflateServer : server;
         String path = "/big-" + (++n);
         try (Socket s = new Socket("127.0.0.1", srv.port())) {
             s.setSoTimeout(20_000);
-            String agreed = Frames.clientHandshake(s, path, c.deflate() ? "permessage-deflate" : null);
-            assertEquals(c.deflate(), agreed != null && agreed.contains("permessage-deflate"), "deflate agreed");
-            Frames.Frame close = sendWhileReading(s, bytes(c.shape(), c.deflate(), true), true);
+            String agreed = Frames.clientHandshake(s, path, deflate ? "permessage-deflate" : null);
+            assertEquals(deflate, agreed != null && agreed.contains("permessage-deflate"), "deflate agreed");
+            Frames.Frame close = sendWhileReading(s, bytes, true);
             assertNotNull(close, "no close frame from the server");
-            assertEquals(1009, close.closeCode(), "close code on the wire");
-            assertEquals(1009, serverCloses.computeIfAbsent(path, p -> new CompletableFuture<>())
+            assertEquals(code, close.closeCode(), "close code on the wire");
+            assertEquals(code, serverCloses.computeIfAbsent(path, p -> new CompletableFuture<>())
                     .get(10, TimeUnit.SECONDS), "the handler's close code");
         }
         assertEchoes(client, "ws://127.0.0.1:" + srv.port() + "/after");
@@ -189,34 +189,9 @@ class OversizeMessageTest {
             bytes = Frames.frame(true, 0, Frames.TEXT, mask, text);
         }
         if (c.face().equals("client")) {
-            WebSocketClient cl = c.deflate() ? deflateClient : client;
-            try (ServerSocket listen = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-                Events ev = new Events();
-                var connected = cl.connect("ws://127.0.0.1:" + listen.getLocalPort() + "/inside", ev);
-                try (Socket s = listen.accept()) {
-                    s.setSoTimeout(20_000);
-                    Frames.acceptHandshake(s, c.deflate() ? "permessage-deflate" : null);
-                    connected.get(10, TimeUnit.SECONDS);
-                    Frames.Frame close = sendWhileReading(s, bytes, mask);
-                    assertNotNull(close, "no close frame from the client");
-                    assertEquals(c.code(), close.closeCode(), "close code on the wire");
-                    assertEquals(c.code(), ev.closed.get(10, TimeUnit.SECONDS), "the listener's close code");
-                }
-            }
-            assertEchoes(cl, "ws://127.0.0.1:" + server.port() + "/after");
+            clientReceives(c.deflate(), bytes, c.code());
         } else {
-            WebSocketServer srv = c.deflate() ? deflateServer : server;
-            String path = "/inside-" + (++n);
-            try (Socket s = new Socket("127.0.0.1", srv.port())) {
-                s.setSoTimeout(20_000);
-                Frames.clientHandshake(s, path, c.deflate() ? "permessage-deflate" : null);
-                Frames.Frame close = sendWhileReading(s, bytes, mask);
-                assertNotNull(close, "no close frame from the server");
-                assertEquals(c.code(), close.closeCode(), "close code on the wire");
-                assertEquals(c.code(), serverCloses.computeIfAbsent(path, p -> new CompletableFuture<>())
-                        .get(10, TimeUnit.SECONDS), "the handler's close code");
-            }
-            assertEchoes(client, "ws://127.0.0.1:" + srv.port() + "/after");
+            serverReceives(c.deflate(), bytes, c.code());
         }
     }
 
