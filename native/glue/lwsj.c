@@ -393,6 +393,10 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 	int http;
 
 	if (!f) {
+		if (c->closing && lws_get_close_length(wsi))
+			/* lws is failing the connection and we were writing what was queued before it
+			 * (native/patches/0032): its close frame goes next, not ours */
+			return 0;
 		if (c->closing) {
 			c->close_sent = 1;
 			lws_close_reason(wsi, (enum lws_close_status)c->close_code,

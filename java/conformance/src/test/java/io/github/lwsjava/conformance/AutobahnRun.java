@@ -35,7 +35,7 @@ final class AutobahnRun {
     /** Settings, from the system properties that the pom passes to Surefire. */
     record Config(Path jythonJar, Path suiteJar, Path workDir, Path resultsFile, Path docsFile, String impl,
                   List<String> cases, List<String> exclude, Duration processTimeout, Duration caseTimeout,
-                  List<String> jvmArgs, boolean html) {
+                  List<String> jvmArgs, boolean html, boolean failByDrop) {
 
         static Config fromSystemProperties() {
             Path work = Path.of(prop("autobahn.workDir", "target/autobahn")).toAbsolutePath();
@@ -55,7 +55,8 @@ final class AutobahnRun {
                     Duration.ofSeconds(Long.parseLong(prop("autobahn.caseTimeout", perf ? "300" : "30"))),
                     list(prop("autobahn.jvmArgs", "-Xmx512m")).stream()
                             .flatMap(a -> Arrays.stream(a.split("\\s+"))).filter(a -> !a.isBlank()).toList(),
-                    Boolean.parseBoolean(prop("autobahn.html", "false")));
+                    Boolean.parseBoolean(prop("autobahn.html", "false")),
+                    Boolean.parseBoolean(prop("autobahn.failByDrop", "true")));
         }
 
         private static String prop(String key, String def) {
@@ -125,6 +126,7 @@ final class AutobahnRun {
             Path clientSpec = work.resolve("fuzzingclient.json");
             Files.writeString(clientSpec, "{\n"
                     + "  \"outdir\": \"./reports/servers\",\n"
+                    + "  \"options\": {\"failByDrop\": " + config.failByDrop() + "},\n"
                     + "  \"html\": " + config.html() + ",\n"
                     + "  \"servers\": [\n"
                     + "    {\"agent\": \"" + AGENT + "\", \"url\": \"ws://127.0.0.1:" + plain.port() + "\"},\n"
@@ -140,6 +142,7 @@ final class AutobahnRun {
                     + "  \"url\": \"ws://127.0.0.1:0\",\n"
                     + "  \"webport\": 0,\n"
                     + "  \"outdir\": \"./reports/clients\",\n"
+                    + "  \"options\": {\"failByDrop\": " + config.failByDrop() + "},\n"
                     + "  \"html\": " + config.html() + ",\n"
                     + "  \"cases\": " + jsonList(config.cases()) + ",\n"
                     + "  \"exclude-cases\": " + jsonList(config.exclude()) + ",\n"

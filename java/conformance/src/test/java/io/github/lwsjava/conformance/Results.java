@@ -27,7 +27,7 @@ final class Results {
 
     /** One case of one agent, as the report's index has it. */
     record CaseResult(String id, String behavior, String behaviorClose, Object remoteCloseCode, Object durationMs,
-                      Path reportFile) {
+                      Path reportFile, boolean bareDrop) {
 
         /** The case's own report (expectation, expected, received, result ...), or an empty map. */
         Map<String, Object> details() {
@@ -38,8 +38,15 @@ final class Results {
             }
         }
 
-        /** The worse of behavior and behaviorClose in the suite's order OK < NON-STRICT < INFORMATIONAL < ... */
+        /**
+         * The worse of behavior and behaviorClose in the suite's order OK < NON-STRICT < INFORMATIONAL < ...; and
+         * FAILED for a bare drop, which the suite itself lets pass (it accepts "no close code" wherever it expects
+         * one): RFC 6455 7.1.7 fails a connection with a close frame first.
+         */
         String verdict() {
+            if (bareDrop) {
+                return "FAILED";
+            }
             return BEHAVIORS.indexOf(behaviorClose) > BEHAVIORS.indexOf(behavior)
                     && ("FAILED".equals(behaviorClose) || "UNIMPLEMENTED".equals(behaviorClose))
                     ? behaviorClose : behavior;
@@ -97,13 +104,31 @@ final class Results {
             Map<String, CaseResult> cases = new TreeMap<>(CASE_ORDER);
             for (Map.Entry<String, Object> c : Json.object(a.getValue()).entrySet()) {
                 Map<String, Object> r = Json.object(c.getValue());
+                Path file = reportDir.resolve(String.valueOf(r.get("reportfile")));
                 cases.put(c.getKey(), new CaseResult(c.getKey(), (String) r.get("behavior"),
                         (String) r.get("behaviorClose"), r.get("remoteCloseCode"), r.get("duration"),
-                        reportDir.resolve(String.valueOf(r.get("reportfile")))));
+                        file, bareDrop(file)));
             }
             out.put(a.getKey(), cases);
         }
         return out;
+    }
+
+    /**
+     * Whether the case expected the implementation to fail the connection with a close code (the suite did not
+     * close it itself) and the implementation dropped TCP without sending any.
+     */
+    static boolean bareDrop(Path reportFile) throws IOException {
+        if (!Files.exists(reportFile)) {
+            return false;
+        }
+        Map<String, Object> d = Json.object(Json.parse(Files.readString(reportFile, StandardCharsets.UTF_8)));
+        Object expectedClose = d.get("expectedClose");
+        if (!(expectedClose instanceof Map<?, ?> ec)) {
+            return false;
+        }
+        return Boolean.FALSE.equals(ec.get("closedByMe")) && ec.get("closeCode") instanceof List<?> codes
+                && !codes.isEmpty() && d.get("remoteCloseCode") == null;
     }
 
     /** An allow-list entry: a case where lws itself deviates, for the rows named, with the reason. */

@@ -33,7 +33,11 @@ final class ResultsTable {
         b.append("Run: `mvn -pl java/conformance install` (add `-Dautobahn.docsFile=../../docs/conformance.md` to "
                 + "refresh this page). The build fails on any FAILED or UNIMPLEMENTED case and on any case missing "
                 + "from the reports, except the cases of the allow-list "
-                + "`java/conformance/src/test/resources/autobahn/allowlist.txt`. Run time: ")
+                + "`java/conformance/src/test/resources/autobahn/allowlist.txt`. A case where we were to fail "
+                + "the connection and dropped TCP without a close frame counts as FAILED here, although the "
+                + "suite lets it pass. The suite fails connections itself by dropping TCP (`failByDrop`: ")
+                .append(config.failByDrop()).append(", the suite's default; `-Dautobahn.failByDrop=false` runs "
+                + "the other way). Run time: ")
                 .append(run.elapsed == null ? "?" : String.format("%.0f s", run.elapsed.toMillis() / 1000.0))
                 .append(".\n\n");
 
@@ -67,6 +71,9 @@ final class ResultsTable {
                 b.append("- ").append(r.label).append(" ").append(c.id()).append(": **").append(c.verdict())
                         .append("** (behavior ").append(c.behavior()).append(", close ").append(c.behaviorClose())
                         .append(", remote close code ").append(c.remoteCloseCode()).append(")");
+                if (c.bareDrop()) {
+                    b.append(" (bare drop: the case expected a close frame from us)");
+                }
                 String allowed = allowedReason(allow, r.label, c.id());
                 if (allowed != null) {
                     b.append(" (allow-listed: ").append(allowed).append(")");
