@@ -23,6 +23,7 @@ public record EndpointStats(int openConnections, long connectionsOpened, long me
                             long messagesReceived, long bytesReceived, long queuedBytes,
                             Map<WebSocketException.Kind, Long> handshakesFailed) {
 
+    /** Copies {@code handshakesFailed}: the snapshot is immutable. */
     public EndpointStats {
         handshakesFailed = Map.copyOf(handshakesFailed);
     }
