@@ -5,8 +5,9 @@
 #      missing packages, as root or with password-less sudo (LWSJ_SKIP_APT=1 skips that), and passes the rest
 #      of its arguments to Maven. LWSJ_DEMO_SKIP_BUILD=1 reuses an existing java/demo/target/lws-java-demo.jar.
 #   2. the demo: an echo server in the background on a free loopback port, the client sending a few messages
-#      through it, a short benchmark, the same over wss:// with a generated self-signed certificate; then the
-#      servers stop. Everything has a time limit, so the script always ends by itself.
+#      through it, a short benchmark (twice: as the machine schedules it, then with client and server pinned to
+#      CPU 0 like the README's performance table; LWSJ_DEMO_PIN=0 skips the pinned run), the same over wss://
+#      with a generated self-signed certificate; then the servers stop. Everything has a time limit, so the script always ends by itself.
 # Exit status 0 when every step worked. See docs/demo.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,9 +89,10 @@ stop_server() {  # $1 log file: stops the last server started and shows its log
 }
 
 status=0
-run() {  # prints and runs a demo command with a time limit, and notes a failure
-  echo "\$ java -jar java/demo/target/lws-java-demo.jar $*"
-  if ! timeout 120 "$java" -jar "$jar" "$@" <"${input:-/dev/null}"; then
+run() {  # prints and runs a demo command with a time limit, and notes a failure; pin="taskset -c N" pins it
+  echo "\$ ${pin:+$pin }java -jar java/demo/target/lws-java-demo.jar $*"
+  # shellcheck disable=SC2086 # pin is a command prefix, split on purpose
+  if ! timeout 120 ${pin:-} "$java" -jar "$jar" "$@" <"${input:-/dev/null}"; then
     status=1
     log "FAILED: $*"
   fi
@@ -110,6 +112,16 @@ echo "(standard input: $(cat "$work/input.txt"))"
 input="$work/input.txt" run client "$url"
 run client --count 3 --size 2048 --binary "$url"
 run bench --duration "$bench_seconds" --warmup 1 "$url"
+# The README's ping-pong figures are measured with client and server pinned to one CPU (scripts/bench.sh): on a
+# machine with few cores an unpinned ping-pong pays for waking the other core at every hop. The same bench pinned:
+if [ "${LWSJ_DEMO_PIN:-1}" = 1 ] && command -v taskset >/dev/null 2>&1; then
+  taskset -a -p -c 0 "${pids[-1]}" >/dev/null   # every thread of the server JVM
+  log "the same bench with server and client pinned to CPU 0, as in the README's performance table (which measures"
+  log "the lws-java client against the C lws echo server; here both sides are lws-java)"
+  pin="taskset -c 0" run bench --duration "$bench_seconds" --warmup 1 "$url"
+else
+  log "not pinned (LWSJ_DEMO_PIN=0 or no taskset): the README's ping-pong figures are pinned to one CPU"
+fi
 stop_server "$work/server.log"
 
 section "echo server over wss:// (self-signed certificate made at start)"

@@ -89,6 +89,9 @@ public interface WebSocket extends AutoCloseable {
     /** Payload bytes accepted by send calls and not yet written to the kernel. */
     long queuedBytes();
 
+    /** This connection's counters (messages and bytes each way, queued bytes, pending listener calls) now. */
+    io.github.lwsjava.metrics.ConnectionStats stats();
+
     /** The current state. */
     State state();
 

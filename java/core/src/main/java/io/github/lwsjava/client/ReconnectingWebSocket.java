@@ -579,6 +579,19 @@ public final class ReconnectingWebSocket implements WebSocket {
         return waiting + (ws == null ? 0 : ws.queuedBytes());
     }
 
+    /** The counters of the connection open now (zero while disconnected), with {@link #queuedBytes()}. */
+    @Override
+    public io.github.lwsjava.metrics.ConnectionStats stats() {
+        WebSocket ws;
+        synchronized (this) {
+            ws = current;
+        }
+        io.github.lwsjava.metrics.ConnectionStats now = ws == null
+                ? new io.github.lwsjava.metrics.ConnectionStats(0, 0, 0, 0, 0, 0) : ws.stats();
+        return new io.github.lwsjava.metrics.ConnectionStats(now.messagesSent(), now.bytesSent(),
+                now.messagesReceived(), now.bytesReceived(), queuedBytes(), now.pendingListenerCalls());
+    }
+
     /** OPEN while a connection is open; CONNECTING while (re)connecting; CLOSING, then CLOSED at the end. */
     @Override
     public synchronized ClosedBy closedBy() {

@@ -25,6 +25,7 @@ import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lws_context_creation_info;
 import io.github.lwsjava.lws.lws_protocols;
 import io.github.lwsjava.lws.lws_retry_bo;
+import io.github.lwsjava.metrics.EndpointStats;
 import io.github.lwsjava.tls.TlsOptions;
 
 /**
@@ -54,6 +55,9 @@ public final class WebSocketClient implements AutoCloseable {
         this.engine = new Engine("lws-java-client",
                 config.settings(),
                 this::createContext).start();
+        if (config.settings().jmx()) {
+            engine.registerJmx("WebSocketClient");
+        }
     }
 
     /** A client with the default settings. */
@@ -116,6 +120,11 @@ public final class WebSocketClient implements AutoCloseable {
             return List.of();
         }
         return result.orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** The counters of this client's connections, since it was built (any thread). */
+    public EndpointStats stats() {
+        return engine.stats();
     }
 
     /** Closes every connection with 1000 (normal closure) and waits up to five seconds for them. */

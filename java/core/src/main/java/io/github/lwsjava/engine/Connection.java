@@ -15,12 +15,16 @@ import io.github.lwsjava.Message;
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.WebSocketException.Kind;
+import io.github.lwsjava.metrics.ConnectionStats;
 
 /**
  * A WebSocket on an {@link Engine}. Public methods may be called from any thread; the methods without
  * {@code public} run on the service thread, called by the engine for the C engine's events.
  */
 public final class Connection implements WebSocket {
+
+    /** Reasons to pause reading ({@link #updateReading}): it is paused while any of them holds. */
+    static final int PAUSED_BY_USER = 1, PAUSED_BY_RECEIVE_QUEUE = 2, PAUSED_BY_DISPATCH = 4;
 
     final long id;
     private final Engine engine;
@@ -44,8 +48,14 @@ public final class Connection implements WebSocket {
     private boolean closeRequested;
     private int streaming = -1; // guarded by this: the kind of a message being streamed, or -1
     private boolean abandoned;
+    private int readPauses; // PAUSED_BY_* bits
+    // counters: written on the service thread only, read by stats() from any thread
+    private volatile long messagesSent;
+    private volatile long bytesSent;
+    private volatile long messagesReceived;
+    private volatile long bytesReceived;
 
-    private record PendingWrite(CompletableFuture<WebSocket> future, int length) {
+    private record PendingWrite(CompletableFuture<WebSocket> future, int length, int kind) {
     }
 
     /**
@@ -66,7 +76,8 @@ public final class Connection implements WebSocket {
             this.receiveQueue = null;
             this.listener = listener;
         }
-        this.dispatch = new ListenerDispatch(this, this.listener, engine.settings().listenerExecutor());
+        this.dispatch = new ListenerDispatch(this, this.listener, engine.settings().listenerExecutor(),
+                engine.settings().maxPendingCalls(), engine.settings().maxPendingBytes());
     }
 
     public long id() {
@@ -156,7 +167,7 @@ public final class Connection implements WebSocket {
         try {
             engine.execute(() -> write(engine.memory.stage(data, offset, length), length, kind, future));
         } catch (WebSocketException shutdown) {
-            queuedBytes.addAndGet(-length);
+            addQueued(-length);
             future.completeExceptionally(shutdown);
         }
         return future;
@@ -178,24 +189,33 @@ public final class Connection implements WebSocket {
             return CompletableFuture.failedFuture(new WebSocketException(Kind.CLOSED, "the WebSocket is closed"));
         }
         long limit = engine.settings().maxQueuedBytes();
-        long after = queuedBytes.addAndGet(length);
-        if (after > limit && after != length) { // one message larger than the limit still goes alone
-            queuedBytes.addAndGet(-length);
-            return CompletableFuture.failedFuture(new WebSocketException(Kind.QUEUE_FULL,
-                    "outbound queue full: " + (after - length) + " bytes queued, limit " + limit));
-        }
+        long before;
+        do { // a refused message is never counted, not even for a moment: queuedBytes() stays exact
+            before = queuedBytes.get();
+            if (before + length > limit && before != 0) { // one message larger than the limit still goes alone
+                return CompletableFuture.failedFuture(new WebSocketException(Kind.QUEUE_FULL,
+                        "outbound queue full: " + before + " bytes queued, limit " + limit));
+            }
+        } while (!queuedBytes.compareAndSet(before, before + length));
+        engine.counters.queuedBytes.add(length);
         return null;
+    }
+
+    /** Counts bytes in or out of the send queue, here and in the engine's total. */
+    private void addQueued(long delta) {
+        queuedBytes.addAndGet(delta);
+        engine.counters.queuedBytes.add(delta);
     }
 
     /** Service thread: hands a message to the C engine's queue. */
     private void write(ByteBuffer staged, int length, int kind, CompletableFuture<WebSocket> future) {
         if (handle == 0 || lwsj_send(handle, staged, length, kind) < 0) {
-            queuedBytes.addAndGet(-length);
+            addQueued(-length);
             future.completeExceptionally(new WebSocketException(Kind.CLOSED,
                     state == State.CONNECTING ? "the WebSocket is not open yet" : "the WebSocket is closed"));
             return;
         }
-        pending.add(new PendingWrite(future, length));
+        pending.add(new PendingWrite(future, length, kind));
     }
 
     @Override
@@ -232,19 +252,26 @@ public final class Connection implements WebSocket {
 
     @Override
     public void pauseReading() {
-        setReading(false);
+        updateReading(PAUSED_BY_USER, () -> true);
     }
 
     @Override
     public void resumeReading() {
-        setReading(true);
+        updateReading(PAUSED_BY_USER, () -> false);
     }
 
-    void setReading(boolean enable) {
+    /**
+     * Sets or clears one reason to pause reading, as {@code paused} says when the service thread gets to it (so the
+     * last update applies the current truth, whatever the order in which threads asked); reading is paused while
+     * any reason holds.
+     */
+    void updateReading(int reason, java.util.function.BooleanSupplier paused) {
         try {
             engine.execute(() -> {
-                if (handle != 0) {
-                    lwsj_read(handle, enable ? 1 : 0);
+                boolean wasReading = readPauses == 0;
+                readPauses = paused.getAsBoolean() ? readPauses | reason : readPauses & ~reason;
+                if (handle != 0 && wasReading != (readPauses == 0)) {
+                    lwsj_read(handle, readPauses == 0 ? 1 : 0);
                 }
             });
         } catch (WebSocketException closed) {
@@ -263,6 +290,12 @@ public final class Connection implements WebSocket {
     @Override
     public long queuedBytes() {
         return queuedBytes.get();
+    }
+
+    @Override
+    public ConnectionStats stats() {
+        return new ConnectionStats(messagesSent, bytesSent, messagesReceived, bytesReceived, queuedBytes.get(),
+                dispatch.pendingCalls());
     }
 
     @Override
@@ -328,10 +361,15 @@ public final class Connection implements WebSocket {
             this.remoteAddress = engine.memory.peer(wsi);
         }
         state = State.OPEN;
+        engine.counters.open.increment();
+        engine.counters.opened.increment();
         if (abandoned) { // closed or timed out while connecting
             state = State.CLOSING;
             lwsj_close(handle, NORMAL_CLOSURE, "");
             return;
+        }
+        if (readPauses != 0) { // paused before it opened
+            lwsj_read(handle, 0);
         }
         dispatch.onOpen();
         opened.complete(this);
@@ -339,8 +377,12 @@ public final class Connection implements WebSocket {
 
     void message(long data, long len, int kind) {
         byte[] bytes = engine.memory.copy(data, len);
+        messagesReceived++;
+        bytesReceived += len;
+        engine.counters.messagesReceived.increment();
+        engine.counters.bytesReceived.add(len);
         if (kind == LWSJ_TEXT) {
-            dispatch.onText(new String(bytes, UTF_8));
+            dispatch.onText(new String(bytes, UTF_8), len);
         } else {
             dispatch.onBinary(ByteBuffer.wrap(bytes));
         }
@@ -356,7 +398,15 @@ public final class Connection implements WebSocket {
             if (w == null) {
                 return;
             }
-            queuedBytes.addAndGet(-w.length());
+            addQueued(-w.length());
+            if (w.kind() != LWSJ_PING) {
+                bytesSent += w.length();
+                engine.counters.bytesSent.add(w.length());
+                if ((w.kind() & LWSJ_MORE) == 0) {
+                    messagesSent++;
+                    engine.counters.messagesSent.increment();
+                }
+            }
             w.future().complete(this);
         }
     }
@@ -366,17 +416,22 @@ public final class Connection implements WebSocket {
             return;
         }
         closedBy = by;
+        if (handle != 0) {
+            engine.counters.open.decrement();
+        }
         handle = 0; // dead from here on: lws frees it when this event returns
         wsi = 0;
         state = State.CLOSED;
         engine.remove(this);
         WebSocketException closedError = new WebSocketException(Kind.CLOSED, "the WebSocket closed (" + code + ")");
+        // sends still on their way to the service thread uncount themselves in write(): the count stays exact
         for (PendingWrite w; (w = pending.poll()) != null; ) {
+            addQueued(-w.length());
             w.future().completeExceptionally(closedError);
         }
-        queuedBytes.set(0);
         if (!opened.isDone()) {
             WebSocketException e = new WebSocketException(Kind.HANDSHAKE, "the connection closed during the handshake");
+            engine.counters.handshakeFailed(e.kind());
             opened.completeExceptionally(e);
             dispatch.onError(e);
         }
@@ -403,6 +458,7 @@ public final class Connection implements WebSocket {
         state = State.CLOSED;
         engine.remove(this);
         if (opened.completeExceptionally(error)) {
+            engine.counters.handshakeFailed(error.kind());
             dispatch.onError(error);
             dispatch.onClose(ABNORMAL_CLOSURE, error.getMessage());
         }

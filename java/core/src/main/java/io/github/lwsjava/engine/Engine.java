@@ -65,6 +65,7 @@ public final class Engine {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final List<Object> retained = new ArrayList<>();
     final NativeMemory memory = new NativeMemory();
+    final Counters counters = new Counters();
     private volatile ServerHooks serverHooks;
     private Thread thread;
     private lwsj_engine nativeEngine;
@@ -75,7 +76,7 @@ public final class Engine {
     /** Settings shared by every connection of an engine (see {@link EngineBuilder}). */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
                            boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter,
-                           java.time.Duration idleTimeout) {
+                           java.time.Duration idleTimeout, int maxPendingCalls, long maxPendingBytes, boolean jmx) {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {
@@ -149,6 +150,16 @@ public final class Engine {
         if (!running && commands.remove(task)) {
             throw new WebSocketException(WebSocketException.Kind.SHUTDOWN, name + " is closed");
         }
+    }
+
+    /** The counters of every connection this engine has had, as they stand now (any thread). */
+    public io.github.lwsjava.metrics.EndpointStats stats() {
+        return counters.snapshot();
+    }
+
+    /** Registers the JMX view of {@link #stats} as type (WebSocketClient, WebSocketServer) until the engine stops. */
+    public void registerJmx(String type) {
+        counters.register(type, id);
     }
 
     /** Service thread: registers a connection under its id. */
@@ -235,6 +246,7 @@ public final class Engine {
             }
             release();
             failQueuedCommands();
+            counters.unregister();
             stopped.complete(null);
         }
     }
@@ -278,8 +290,13 @@ public final class Engine {
             case LWSJ_EV_WAKE:
                 drainCommands();
                 return 0;
-            case LWSJ_EV_UPGRADE:
-                return serverHooks == null ? 0 : serverHooks.upgrade(this, data, arg);
+            case LWSJ_EV_UPGRADE: {
+                long r = serverHooks == null ? 0 : serverHooks.upgrade(this, data, arg);
+                if (r <= 0) { // refused
+                    counters.handshakeFailed(WebSocketException.Kind.HANDSHAKE);
+                }
+                return r;
+            }
             case LWSJ_EV_HTTP:
                 return serverHooks == null ? 0
                         : serverHooks.http(this, conn, new String(memory.copy(data, len), UTF_8), arg);

@@ -19,6 +19,9 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     private Duration hangUpAfter;
     private Duration idleTimeout;
     private Executor executor;
+    private int maxPendingCalls = 256;
+    private long maxPendingBytes = 16L << 20;
+    private boolean jmx;
 
     /** @param idleTimeout the face's default {@link #idleTimeout} (zero: none) */
     protected EngineBuilder(Duration idleTimeout) {
@@ -94,9 +97,33 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
+    /**
+     * With {@link #executor}: how many listener calls of one connection, and how many bytes of their messages, may
+     * wait for the executor (default 256 and 16 MiB). Beyond either, reading from that peer pauses (TCP flow control
+     * pushes back on it) until the executor has caught up to half of both; a message already read when reading
+     * pauses is still delivered, so the bound may be passed by what one read of the socket held.
+     */
+    public B maxPendingCalls(int calls, long bytes) {
+        if (calls < 1 || bytes < 1) {
+            throw new IllegalArgumentException("maxPendingCalls(" + calls + ", " + bytes + "): both must be positive");
+        }
+        this.maxPendingCalls = calls;
+        this.maxPendingBytes = bytes;
+        return self();
+    }
+
+    /**
+     * Registers the counters of {@code stats()} as a JMX MXBean ({@link io.github.lwsjava.metrics.EndpointStatsMXBean})
+     * in the platform MBean server while it is open (off by default).
+     */
+    public B jmx(boolean enabled) {
+        this.jmx = enabled;
+        return self();
+    }
+
     /** These settings, as the engine takes them. */
     public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
-                hangUpAfter, idleTimeout);
+                hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx);
     }
 }

@@ -10,13 +10,19 @@ import io.github.lwsjava.lws.lws_log_emit_t;
 
 /**
  * Process-wide lws matters: loading the JNI library from the platform jar, the library version, and lws's log,
- * which goes to the {@link System.Logger} named "libwebsockets" (lws errors as WARNING, warnings as INFO, notices
- * as DEBUG).
+ * which goes to the {@link System.Logger} named "libwebsockets" without lws's own time stamp and level letter, at
+ * the level lws gave (errors as ERROR, warnings as WARNING, notices as INFO, info as DEBUG, the rest as TRACE),
+ * except the lines about outcomes the application already hears through its futures and listeners (an upgrade
+ * refused on purpose), which are DEBUG.
  */
 public final class Lws {
 
     private static final System.Logger LOG = System.getLogger("libwebsockets");
     private static final LogEmitter EMITTER = new LogEmitter();
+    /** lws's prefix of every line: "[2026/12/01 21:33:11:0460] W: " (or "[seconds:fraction] W: "). */
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("^\\[[^\\]]*\\] [A-Z]: ");
+    /** Lines about a refusal the application made or hears of (the server's filter, the client's failed connect). */
+    private static final String[] ROUTINE = {"User code denied connection", ": got bad HTTP response '"};
     private static volatile boolean initialized;
 
     private Lws() {
@@ -44,18 +50,27 @@ public final class Lws {
         return NativeMemory.pointer(value);
     }
 
+    /** The System.Logger level of an lws log line of these LLL_* bits. */
+    static System.Logger.Level level(int lll, String text) {
+        for (String routine : ROUTINE) {
+            if (text.contains(routine)) {
+                return System.Logger.Level.DEBUG;
+            }
+        }
+        return (lll & LLL_ERR) != 0 ? System.Logger.Level.ERROR
+                : (lll & LLL_WARN) != 0 ? System.Logger.Level.WARNING
+                : (lll & LLL_NOTICE) != 0 ? System.Logger.Level.INFO
+                : (lll & LLL_INFO) != 0 ? System.Logger.Level.DEBUG
+                : System.Logger.Level.TRACE;
+    }
+
     /** lws's log callback: may be called on any thread, must not throw. */
     private static final class LogEmitter extends lws_log_emit_t {
         @Override
         public void call(int level, BytePointer line) {
             try {
-                String text = line == null ? "" : line.getString().stripTrailing();
-                // lws's errors are mostly about one connection (a peer's bad frame, a failed handshake), which the
-                // application hears through its listener and futures: WARNING, not ERROR; the rest is detail
-                System.Logger.Level l = (level & LLL_ERR) != 0 ? System.Logger.Level.WARNING
-                        : (level & LLL_WARN) != 0 ? System.Logger.Level.INFO
-                        : System.Logger.Level.DEBUG;
-                LOG.log(l, text);
+                String text = line == null ? "" : PREFIX.matcher(line.getString().stripTrailing()).replaceFirst("");
+                LOG.log(level(level, text), text);
             } catch (Throwable t) {
                 // nothing may unwind into lws
             }

@@ -50,9 +50,13 @@ final class ReceiveQueue implements Listener {
         synchronized (this) {
             if (!paused && queue.size() >= capacity) {
                 paused = true;
-                connection.setReading(false);
+                connection.updateReading(Connection.PAUSED_BY_RECEIVE_QUEUE, this::paused);
             }
         }
+    }
+
+    private synchronized boolean paused() {
+        return paused;
     }
 
     Message take(Duration timeout) throws InterruptedException {
@@ -60,7 +64,7 @@ final class ReceiveQueue implements Listener {
         synchronized (this) {
             if (paused && queue.size() <= capacity / 2) {
                 paused = false;
-                connection.setReading(true);
+                connection.updateReading(Connection.PAUSED_BY_RECEIVE_QUEUE, this::paused);
             }
         }
         return m;

@@ -74,6 +74,9 @@ public final class WebSocketServer implements AutoCloseable {
                 this::createContext);
         engine.serverHooks(new Hooks());
         engine.start();
+        if (config.settings().jmx()) {
+            engine.registerJmx("WebSocketServer");
+        }
     }
 
     /** A builder with the defaults: 127.0.0.1, a port the system picks, no TLS, no limits but 16 MiB messages. */
@@ -208,6 +211,11 @@ public final class WebSocketServer implements AutoCloseable {
     /** The ports of every vhost, in the order they were configured. */
     public List<Integer> ports() {
         return List.copyOf(ports);
+    }
+
+    /** The counters of this server's connections, since it was built (any thread). */
+    public io.github.lwsjava.metrics.EndpointStats stats() {
+        return engine.stats();
     }
 
     /** The open connections. */

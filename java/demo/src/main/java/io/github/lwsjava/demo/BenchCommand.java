@@ -34,6 +34,10 @@ final class BenchCommand {
                 (updated in place on a terminal, one line per second otherwise) and a final table: round trips per
                 second and latency percentiles (p50, p90, p99, p99.9).
                 Without URL it starts an echo server in this process on a free loopback port and measures that.
+                It says where client and server run (the CPUs this process may use; the server in this process, on
+                this machine or elsewhere): a ping-pong rate depends on it. The README's performance table runs
+                client and server pinned to one CPU: start both under `taskset -c 0` to compare with it
+                (scripts/demo.sh runs the bench both ways).
                 """))
                 .value("--duration", "SECONDS", "measuring time (default 5)")
                 .value("--warmup", "SECONDS", "time before measuring, not counted (default 1)")
@@ -78,6 +82,7 @@ final class BenchCommand {
             out.printf("bench %s: %d-byte %s messages, %d connection%s, %.1f s warm-up, %.1f s measured%n", url, size,
                     binary ? "binary" : "text", connections, connections == 1 ? "" : "s", warmupMillis / 1000.0,
                     durationMillis / 1000.0);
+            out.println(placement(server != null, url));
             return measure(workers, warmupMillis, durationMillis, progress, url, size, binary);
         } finally {
             for (Worker w : workers) {
@@ -176,6 +181,71 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "           p99.9   %12s%n", latency(percentile(all, 99.9)));
         out.printf(Locale.ROOT, "           max     %12s%n", latency(all[all.length - 1]));
         return 0;
+    }
+
+    /**
+     * Where client and server run: the CPUs this process may use (of those online), and the server's place. On
+     * two cores an unpinned ping-pong pays for waking the other core on every hop; pinned to one CPU, client and
+     * server hand over directly, as in the README's table.
+     */
+    static String placement(boolean inProcess, String url) {
+        String allowed = procStatus("Cpus_allowed_list");
+        String online = readFirstLine("/sys/devices/system/cpu/online");
+        String client;
+        if (allowed == null || online == null) {
+            client = "client: this process, " + Runtime.getRuntime().availableProcessors() + " CPUs usable";
+        } else {
+            int usable = cpuCount(allowed);
+            client = "client: this process on CPU" + (usable == 1 ? " " : "s ") + allowed + " of " + online
+                    + (allowed.equals(online) ? " (not pinned)" : " (pinned)");
+        }
+        String server;
+        if (inProcess) {
+            server = "server: in this process (same CPUs)";
+        } else {
+            String host = java.net.URI.create(url).getHost();
+            boolean local;
+            try {
+                local = host != null && java.net.InetAddress.getByName(host.replaceAll("^\\[|\\]$", ""))
+                        .isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                local = false;
+            }
+            server = local ? "server: another process on this machine (loopback; its CPUs are its own)"
+                    : "server: " + host + " (another machine, or not on loopback)";
+        }
+        return "where: " + client + "; " + server;
+    }
+
+    /** The number of CPUs in a Linux CPU list such as "0-3,6". */
+    static int cpuCount(String list) {
+        int n = 0;
+        for (String part : list.trim().split(",")) {
+            String[] range = part.split("-");
+            n += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        }
+        return n;
+    }
+
+    private static String procStatus(String key) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    return line.substring(key.length() + 1).trim();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: say what the JVM knows
+        }
+        return null;
+    }
+
+    private static String readFirstLine(String file) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).get(0).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Nearest-rank percentile of a sorted array. */
