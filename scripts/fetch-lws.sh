@@ -12,8 +12,11 @@
 # Whatever the source, the file must match the pinned sha256.
 set -euo pipefail
 
-LWS_VERSION=4.3.5
-LWS_SHA256=87f99ad32803ed325fceac5327aae1f5c1b417d54ee61ad36cffc8df5f5ab276
+# the one pin of the lws release: cmake/LwsOptions.cmake (the native builds read it there too)
+pin() { sed -n "s/^set($1 \\([^)]*\\))$/\\1/p" "$(dirname "$0")/../cmake/LwsOptions.cmake"; }
+LWS_VERSION=$(pin LWS_VERSION)
+LWS_SHA256=$(pin LWS_SHA256)
+[ -n "$LWS_VERSION" ] && [ -n "$LWS_SHA256" ] || { echo "fetch-lws: no LWS_VERSION/LWS_SHA256 in cmake/LwsOptions.cmake" >&2; exit 1; }
 NAME="libwebsockets_${LWS_VERSION}.orig.tar.gz"
 CACHE="${LWS_CACHE:-$HOME/.cache/lws-java}"
 OUT="$CACHE/$NAME"
