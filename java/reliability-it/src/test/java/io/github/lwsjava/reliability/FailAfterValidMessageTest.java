@@ -165,6 +165,7 @@ class FailAfterValidMessageTest {
                 Frames.Frame close = Frames.readUntilClose(s);
                 assertNotNull(close, "the client dropped TCP without a close frame");
                 assertEquals(1007, close.closeCode(), "client's close code on the wire");
+                s.getOutputStream().write(Frames.frame(true, 0, Frames.CLOSE, false, close.payload()));
                 assertEquals(1007, ev.closed.get(10, TimeUnit.SECONDS));
             }
         }
