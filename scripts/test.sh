@@ -4,6 +4,8 @@
 #      or with password-less sudo; LWSJ_SKIP_APT=1 skips this step),
 #   2. runs `mvn -B install` at the repository root; extra arguments are passed to Maven,
 #      e.g. `bash scripts/test.sh -pl presets -am`,
+#   2b. runs scripts/consumer-check.sh: README's Java blocks built from the artifacts alone and run against each
+#      other (LWSJ_SKIP_CONSUMER=1 skips it),
 #   3. runs the sanitizer smoke (scripts/sanitize.sh --smoke: the hostile-peer and regression tests over lws and
 #      the C engine built with ASan + UBSan) and the fuzz smoke (scripts/fuzz.sh --smoke).
 # Maven's full output goes to a log file; the console shows progress, Surefire's "Tests run:" lines and the
@@ -100,6 +102,11 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 log "mvn install passed in $(( $(date +%s) - start )) s"
+
+# ---- a user's build from the artifacts alone: README's examples against each other (LWSJ_SKIP_CONSUMER=1 skips it)
+if [ "${LWSJ_SKIP_CONSUMER:-0}" != 1 ]; then
+  bash "$here/scripts/consumer-check.sh"
+fi
 
 # ---- 3. the native code under AddressSanitizer + UBSan (LWSJ_SKIP_SANITIZE=1 skips both):
 #         hostile peers and regressions in the JVM, then libFuzzer over both faces and every kept crasher
