@@ -19,6 +19,7 @@ import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.engine.ServiceFuture;
 import io.github.lwsjava.lws.lws;
 import io.github.lwsjava.lws.lws_client_connect_info;
 import io.github.lwsjava.lws.lws_context;
@@ -141,6 +142,22 @@ public final class WebSocketClient implements AutoCloseable {
         engine.shutdown(WebSocket.GOING_AWAY, 2000);
     }
 
+    /**
+     * Waits until the client is closed (by {@link #close()} from another thread or a listener): the service
+     * thread is a daemon thread, so a {@code main} that only talks through listeners waits here.
+     *
+     * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
+     *         wait for itself
+     */
+    public void awaitClose() throws InterruptedException {
+        engine.awaitStopped(null);
+    }
+
+    /** Waits up to timeout until the client is closed; whether it is. See {@link #awaitClose()}. */
+    public boolean awaitClose(Duration timeout) throws InterruptedException {
+        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
+    }
+
     boolean register(ReconnectingWebSocket ws) {
         reconnecting.add(ws);
         if (closing || !engine.running()) {
@@ -156,6 +173,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     boolean onServiceThread() {
         return engine.onServiceThread();
+    }
+
+    /** A future that refuses to be waited for on the service thread (see {@link ServiceFuture}). */
+    <T> CompletableFuture<T> newFuture() {
+        return new ServiceFuture<>(engine);
     }
 
     /** Per-connection options. */

@@ -28,8 +28,8 @@ public final class Connection implements WebSocket {
     private final ListenerDispatch dispatch;
     private final ReceiveQueue receiveQueue;
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
-    private final CompletableFuture<WebSocket> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<WebSocket> opened;
+    private final CompletableFuture<WebSocket> closedFuture;
     private final String path;
     private final Map<String, String> handshakeHeaders;
     private volatile State state = State.CONNECTING;
@@ -57,6 +57,8 @@ public final class Connection implements WebSocket {
                       int receiveQueueCapacity) {
         this.engine = engine;
         this.id = id;
+        this.opened = new ServiceFuture<>(engine);
+        this.closedFuture = new ServiceFuture<>(engine);
         this.path = path;
         this.handshakeHeaders = handshakeHeaders;
         if (listener == null) {
@@ -152,7 +154,7 @@ public final class Connection implements WebSocket {
         if (refused != null) {
             return refused;
         }
-        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
         try {
             engine.execute(() -> write(engine.memory.stage(data, offset, length), length, kind, future));
         } catch (WebSocketException shutdown) {
@@ -167,7 +169,7 @@ public final class Connection implements WebSocket {
         if (refused != null) {
             return refused;
         }
-        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
         write(staged, length, kind, future);
         return future;
     }
@@ -256,6 +258,9 @@ public final class Connection implements WebSocket {
     public Message receive(Duration timeout) throws InterruptedException {
         if (receiveQueue == null) {
             throw new IllegalStateException("receive() is for connections opened without a listener");
+        }
+        if (engine.onServiceThread()) {
+            throw ServiceFuture.blockingOnServiceThread("receive(timeout)");
         }
         return receiveQueue.take(timeout);
     }

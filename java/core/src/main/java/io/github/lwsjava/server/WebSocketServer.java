@@ -253,6 +253,22 @@ public final class WebSocketServer implements AutoCloseable {
         engine.shutdown(WebSocket.GOING_AWAY, 2000);
     }
 
+    /**
+     * Waits until the server is closed (by {@link #close()} from another thread or a listener), so that a
+     * {@code main} that starts a server keeps running: the service thread is a daemon thread.
+     *
+     * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
+     *         wait for itself
+     */
+    public void awaitClose() throws InterruptedException {
+        engine.awaitStopped(null);
+    }
+
+    /** Waits up to timeout until the server is closed; whether it is. See {@link #awaitClose()}. */
+    public boolean awaitClose(Duration timeout) throws InterruptedException {
+        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
+    }
+
     private final class Hooks implements Engine.ServerHooks {
         @Override
         public long upgrade(Engine e, long wsi, int protocol) {
