@@ -257,6 +257,7 @@ public final class WebSocketClient implements AutoCloseable {
             Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(),
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());
+            c.target(url.hostAndPort());
             try {
                 engine.execute(() -> start(c));
             } catch (WebSocketException closed) {
@@ -266,7 +267,7 @@ public final class WebSocketClient implements AutoCloseable {
             var timer = Engine.timers().schedule(() -> {
                 try {
                     engine.execute(() -> c.fail(new WebSocketException(WebSocketException.Kind.TIMEOUT,
-                            "connect to " + url + " timed out after " + millis + " ms")));
+                            "connect to " + url.hostAndPort() + " (" + url + ") timed out after " + millis + " ms")));
                 } catch (WebSocketException closed) {
                     // the client is closed: the connection failed with it
                 }
@@ -329,7 +330,7 @@ public final class WebSocketClient implements AutoCloseable {
             java.lang.ref.Reference.reachabilityFence(info);
             if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
                 // failed before lws could report it through the callback
-                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url));
+                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url.hostAndPort() + " (" + url + ")"));
             }
         }
     }

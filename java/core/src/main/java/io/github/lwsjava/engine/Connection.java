@@ -36,6 +36,7 @@ public final class Connection implements WebSocket {
     private volatile ClosedBy closedBy; // set with state CLOSED, before onClose
     private volatile String subprotocol = "";
     private volatile String remoteAddress = "";
+    private volatile String target = ""; // a client's host:port, for its connect errors
     private volatile int protocolIndex;
     // service thread only
     private long handle;
@@ -44,6 +45,8 @@ public final class Connection implements WebSocket {
     private boolean closeRequested;
     private int streaming = -1; // guarded by this: the kind of a message being streamed, or -1
     private boolean abandoned;
+    private int refusedStatus; // the HTTP status of a client's refused upgrade, 0 when none
+    private Map<String, String> refusedHeaders = Map.of();
 
     private record PendingWrite(CompletableFuture<WebSocket> future, int length) {
     }
@@ -82,6 +85,11 @@ public final class Connection implements WebSocket {
 
     public void remoteAddress(String address) {
         this.remoteAddress = address;
+    }
+
+    /** A client connection's server as host:port, named by its connect errors. */
+    public void target(String hostAndPort) {
+        this.target = hostAndPort;
     }
 
     // ---- the WebSocket API (any thread) ----
@@ -389,8 +397,14 @@ public final class Connection implements WebSocket {
         closedFuture.complete(this);
     }
 
+    /** A client's upgrade was answered with status instead of 101: the answer's headers are readable now. */
+    void refused(int status, long wsi) {
+        refusedStatus = status;
+        refusedHeaders = HttpHeaders.read(wsi, new byte[8192]);
+    }
+
     void connectFailed(String lwsMessage) {
-        WebSocketException error = ConnectErrors.classify(lwsMessage);
+        WebSocketException error = ConnectErrors.classify(lwsMessage, target, refusedStatus, refusedHeaders);
         fail(error);
     }
 

@@ -330,6 +330,7 @@ public final class Engine {
                     io.github.lwsjava.WebSocket.ClosedBy.values()[arg >>> 16]);
             case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(new String(memory.copy(data, len), UTF_8));
             case LWSJ_EV_CLIENT_HEADERS -> c.appendHeaders(data, len);
+            case LWSJ_EV_CLIENT_REFUSED -> c.refused(arg, data);
             default -> { }
         }
         return 0;
