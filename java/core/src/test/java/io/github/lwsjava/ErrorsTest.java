@@ -142,13 +142,15 @@ class ErrorsTest {
                 .tls(TlsOptions.serverPem(pki.serverCertPem(), pki.serverKeyPem())).build()) {
             WebSocketException w = failure(client, "wss://127.0.0.1:" + selfSigned.port() + "/");
             assertEquals(WebSocketException.Kind.TLS, w.kind(), w.getMessage());
-            assertTrue(w.getMessage().contains("self-signed certificate (X509 verify error 18)"), w.getMessage());
+            // lws reports it either with OpenSSL's words or as "X509_V_ERR = 18: error:...", which we put in words
+            assertTrue(w.getMessage().contains("self-signed certificate"), w.getMessage());
+            assertFalse(w.getMessage().contains("X509_V_ERR"), w.getMessage());
             assertTrue(w.getMessage().contains("127.0.0.1:" + selfSigned.port()), w.getMessage());
             assertFalse(w.getMessage().contains("error:0"), w.getMessage());
             w = failure(client, "wss://127.0.0.1:" + untrusted.port() + "/");
             assertEquals(WebSocketException.Kind.TLS, w.kind(), w.getMessage());
-            assertTrue(w.getMessage().contains("unable to get local issuer certificate (X509 verify error 20)"),
-                    w.getMessage());
+            assertTrue(w.getMessage().contains("unable to get local issuer certificate"), w.getMessage());
+            assertFalse(w.getMessage().contains("X509_V_ERR") || w.getMessage().contains("error:0"), w.getMessage());
         }
     }
 
