@@ -169,6 +169,15 @@ class ErrorsTest {
                 e.getMessage());
     }
 
+    /** The identity's RSA key as PKCS#1 PEM ("-----BEGIN RSA PRIVATE KEY-----"). */
+    static String pkcs1(TestCertificates.Identity identity) throws java.io.IOException {
+        byte[] der = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(identity.privateKey().getEncoded())
+                .parsePrivateKey().toASN1Primitive().getEncoded();
+        return "-----BEGIN RSA PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END RSA PRIVATE KEY-----\n";
+    }
+
     @Test
     void tlsFilesAreCheckedAtBuild(@TempDir Path dir) throws Exception {
         TestCertificates.PemFiles files = pki.writeTo(dir);
@@ -194,10 +203,17 @@ class ErrorsTest {
                 .tls(TlsOptions.server(files.serverCert(), files.serverKey()).trust(broken)).build());
         assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("does not parse"), e.getMessage());
 
-        // and the right pair still works, PKCS#8 or not
+        // and the right pair still works, PKCS#8 or PKCS#1 ("RSA PRIVATE KEY", which the check wraps itself)
         try (WebSocketServer ok = WebSocketServer.builder().handler(EchoTest.ECHO)
                 .tls(TlsOptions.server(files.serverChain(), files.serverKey())).build()) {
             assertTrue(ok.port() > 0);
         }
+        try (WebSocketServer ok = WebSocketServer.builder().handler(EchoTest.ECHO)
+                .tls(TlsOptions.serverPem(pki.serverCertPem(), pkcs1(pki.server()))).build()) {
+            assertTrue(ok.port() > 0);
+        }
+        e = assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().handler(EchoTest.ECHO)
+                .tls(TlsOptions.serverPem(pki.serverCertPem(), pkcs1(pki.client()))).build());
+        assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     }
 }
