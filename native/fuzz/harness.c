@@ -210,6 +210,27 @@ static void on_message(const unsigned char *p, size_t len, int kind)
 		lwsj_wake(app->engine, app->ctx); /* as Engine.execute does from a listener thread */
 }
 
+/* Reads a refused client upgrade's response headers the way lws-java does (HttpHeaders.read). */
+static void read_response(long long wsi)
+{
+	enum { SCRATCH = 8192 };
+	char *buf = malloc(SCRATCH);
+	int token, n;
+
+	for (token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
+		n = lwsj_header(wsi, token, buf, SCRATCH);
+		if (n >= SCRATCH || (n >= 0 && buf[n]))
+			fz_fail("lwsj_header(%d) returned %d without a NUL there", token, n);
+		if (n > 0)
+			touch(buf, (size_t)n);
+	}
+	n = lwsj_custom_headers(wsi, buf, SCRATCH);
+	if (n < 0 || n > SCRATCH)
+		fz_fail("lwsj_custom_headers returned %d", n);
+	touch(buf, (size_t)n);
+	free(buf);
+}
+
 /* Reads a request's headers the way lws-java does (UpgradeRequest.read / WebSocketServer.http): every token
  * into one 8 KiB scratch buffer, then the custom headers, then the peer's address. */
 static void read_request(long long wsi, char *path, size_t path_len)
@@ -307,6 +328,12 @@ static long long on_event(long long engine, int event, long long conn, long long
 			fz_fail("CONNECT_ERROR for connection %lld (this input's: %lld, opened %d)", conn, fz.id, fz.opened);
 		fz.connect_error = 1;
 		touch(p, (size_t)len);
+		return 0;
+	case LWSJ_EV_CLIENT_REFUSED:
+		if (conn != fz.id || fz.opened || arg == 101)
+			fz_fail("CLIENT_REFUSED %d for connection %lld (this input's: %lld, opened %d)", arg, conn, fz.id,
+				fz.opened);
+		read_response(data);
 		return 0;
 	case LWSJ_EV_CLIENT_HEADERS:
 		if (lwsj_add_header(app->engine, data, len, "x-fuzz", "lws-java"))

@@ -534,6 +534,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		}
 		return 0;
 
+	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
+		/* a ws client hears this before lws checks the answer for 101: a refusal's status and headers */
+		r = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
+		if (r && lws_http_client_http_response(wsi) != 101)
+			emit(e, LWSJ_EV_CLIENT_REFUSED, r, wsi, 0, (int)lws_http_client_http_response(wsi));
+		return 0;
+
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
 		/* in = unsigned char **p into lws's buffer, len = the space left after *p */
 		e->header_end = *(unsigned char **)in + len;

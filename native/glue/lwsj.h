@@ -50,7 +50,10 @@ enum lwsj_event {
 	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows). */
 	LWSJ_EV_HTTP = 10,
 	/* the HTTP request body is complete. conn = wsi, data/len = body: answer with lwsj_http_respond(). */
-	LWSJ_EV_HTTP_BODY_DONE = 11
+	LWSJ_EV_HTTP_BODY_DONE = 11,
+	/* a client's upgrade was answered with another status than 101 (LWSJ_EV_CONNECT_ERROR follows).
+	 * conn = id, data = wsi (read the response headers with lwsj_header / lwsj_custom_headers), arg = status. */
+	LWSJ_EV_CLIENT_REFUSED = 12
 };
 
 /* Message kinds for lwsj_send() and LWSJ_EV_MESSAGE. */

@@ -115,6 +115,12 @@ public interface WebSocket extends AutoCloseable {
      * Receives a connection's events. Callbacks for one connection never overlap and arrive in order, on the
      * service thread or on the executor given to the client or server builder. An exception thrown here is
      * reported to {@link #onError} and does not affect the connection or any other.
+     *
+     * <p>Without an executor, callbacks run on the service thread, which serves every connection of the client
+     * or server: they must not block. Waiting there for a future of this library that is not done yet
+     * ({@code ws.sendText(t).join()}, {@code get()}) fails at once with an {@link IllegalStateException}, as does
+     * {@link WebSocket#receive}: chain with {@code thenAccept}/{@code whenComplete} instead, or give the builder an
+     * {@code executor(...)}.
      */
     interface Listener {
         /** The handshake completed. */

@@ -1,8 +1,10 @@
 package io.github.lwsjava;
 
+import java.util.Map;
+
 /**
  * A WebSocket operation failed: the connection is closed, the outbound queue is full, the handshake or TLS was
- * refused. {@link #kind()} tells which.
+ * refused. {@link #kind()} tells which; a refused upgrade also carries the server's HTTP status and headers.
  */
 public class WebSocketException extends RuntimeException {
 
@@ -18,7 +20,10 @@ public class WebSocketException extends RuntimeException {
         DNS,
         /** The TLS handshake failed (certificate not trusted, host name mismatch, protocol). */
         TLS,
-        /** The server answered the upgrade with something other than 101, or broke the protocol. */
+        /**
+         * The server answered the upgrade with something other than 101 ({@link #statusCode()} says what), or
+         * broke the protocol of the handshake.
+         */
         HANDSHAKE,
         /** No answer in the configured time. */
         TIMEOUT,
@@ -27,14 +32,38 @@ public class WebSocketException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final int statusCode;
+    private final Map<String, String> headers;
 
     public WebSocketException(Kind kind, String message) {
+        this(kind, message, 0, Map.of());
+    }
+
+    /**
+     * A failure with the HTTP answer to the upgrade.
+     *
+     * @param statusCode the HTTP status of the server's answer, 0 when there was none
+     * @param headers the answer's headers by lower-case name
+     */
+    public WebSocketException(Kind kind, String message, int statusCode, Map<String, String> headers) {
         super(message);
         this.kind = kind;
+        this.statusCode = statusCode;
+        this.headers = Map.copyOf(headers);
     }
 
     /** The class of failure. */
     public Kind kind() {
         return kind;
+    }
+
+    /** The HTTP status with which the server refused the upgrade (401, 403, 404, ...), or 0 when it did not answer. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** The headers of the server's refusal by lower-case name (e.g. "www-authenticate"); empty without one. */
+    public Map<String, String> headers() {
+        return headers;
     }
 }

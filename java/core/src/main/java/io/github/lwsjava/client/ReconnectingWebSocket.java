@@ -46,8 +46,8 @@ public final class ReconnectingWebSocket implements WebSocket {
     private final ReconnectPolicy policy;
     private final Listener listener;
     private final ReconnectListener events;
-    private final CompletableFuture<WebSocket> firstOpen = new CompletableFuture<>();
-    private final CompletableFuture<WebSocket> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<WebSocket> firstOpen;
+    private final CompletableFuture<WebSocket> closedFuture;
 
     // guarded by this
     private State state = State.CONNECTING;
@@ -74,6 +74,8 @@ public final class ReconnectingWebSocket implements WebSocket {
     private ReconnectingWebSocket(WebSocketClient client, WebSocketClient.ConnectionBuilder builder, String url,
                                   ReconnectPolicy policy, Listener listener) {
         this.client = client;
+        this.firstOpen = client.newFuture();
+        this.closedFuture = client.newFuture();
         this.builder = builder;
         this.url = url;
         this.policy = policy;
@@ -435,7 +437,7 @@ public final class ReconnectingWebSocket implements WebSocket {
             return CompletableFuture.failedFuture(new WebSocketException(Kind.CLOSED, interrupted
                     ? "the streamed message was interrupted by a reconnect" : "the WebSocket is reconnecting"));
         }
-        CompletableFuture<WebSocket> result = new CompletableFuture<>();
+        CompletableFuture<WebSocket> result = client.newFuture();
         relay(op.apply(target), result);
         return result;
     }
@@ -448,7 +450,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         if (streamOn != null) {
             throw new IllegalStateException("a message is being streamed: finish it with last = true first");
         }
-        CompletableFuture<WebSocket> result = new CompletableFuture<>();
+        CompletableFuture<WebSocket> result = client.newFuture();
         if (current != null && (!flushPending || Thread.currentThread() == openingThread)) {
             relay(op.apply(current), result);
             return result;

@@ -19,6 +19,7 @@ import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.engine.ServiceFuture;
 import io.github.lwsjava.lws.lws;
 import io.github.lwsjava.lws.lws_client_connect_info;
 import io.github.lwsjava.lws.lws_context;
@@ -150,6 +151,22 @@ public final class WebSocketClient implements AutoCloseable {
         engine.shutdown(WebSocket.GOING_AWAY, 2000);
     }
 
+    /**
+     * Waits until the client is closed (by {@link #close()} from another thread or a listener): the service
+     * thread is a daemon thread, so a {@code main} that only talks through listeners waits here.
+     *
+     * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
+     *         wait for itself
+     */
+    public void awaitClose() throws InterruptedException {
+        engine.awaitStopped(null);
+    }
+
+    /** Waits up to timeout until the client is closed; whether it is. See {@link #awaitClose()}. */
+    public boolean awaitClose(Duration timeout) throws InterruptedException {
+        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
+    }
+
     boolean register(ReconnectingWebSocket ws) {
         reconnecting.add(ws);
         if (closing || !engine.running()) {
@@ -165,6 +182,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     boolean onServiceThread() {
         return engine.onServiceThread();
+    }
+
+    /** A future that refuses to be waited for on the service thread (see {@link ServiceFuture}). */
+    <T> CompletableFuture<T> newFuture() {
+        return new ServiceFuture<>(engine);
     }
 
     /** Per-connection options. */
@@ -244,6 +266,7 @@ public final class WebSocketClient implements AutoCloseable {
             Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(),
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());
+            c.target(url.hostAndPort());
             try {
                 engine.execute(() -> start(c));
             } catch (WebSocketException closed) {
@@ -253,7 +276,7 @@ public final class WebSocketClient implements AutoCloseable {
             var timer = Engine.timers().schedule(() -> {
                 try {
                     engine.execute(() -> c.fail(new WebSocketException(WebSocketException.Kind.TIMEOUT,
-                            "connect to " + url + " timed out after " + millis + " ms")));
+                            "connect to " + url.hostAndPort() + " (" + url + ") timed out after " + millis + " ms")));
                 } catch (WebSocketException closed) {
                     // the client is closed: the connection failed with it
                 }
@@ -316,7 +339,7 @@ public final class WebSocketClient implements AutoCloseable {
             java.lang.ref.Reference.reachabilityFence(info);
             if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
                 // failed before lws could report it through the callback
-                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url));
+                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url.hostAndPort() + " (" + url + ")"));
             }
         }
     }

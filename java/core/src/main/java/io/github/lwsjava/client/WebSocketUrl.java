@@ -5,7 +5,8 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A parsed {@code ws://} or {@code wss://} URL: host (IPv6 literals without brackets), port (default 80 or 443),
+ * A parsed {@code ws://} or {@code wss://} URL (as with the JDK's WebSocket, {@code http://} and {@code https://}
+ * are refused): host (IPv6 literals without brackets), port (default 80 or 443),
  * path with query. Anything else is an IllegalArgumentException that names the problem.
  */
 public record WebSocketUrl(boolean secure, String host, int port, String path) {
@@ -24,10 +25,12 @@ public record WebSocketUrl(boolean secure, String host, int port, String path) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean secure;
         switch (scheme) {
-            case "ws", "http" -> secure = false;
-            case "wss", "https" -> secure = true;
+            case "ws" -> secure = false;
+            case "wss" -> secure = true;
+            // as the JDK's WebSocket does: http(s):// is refused, not taken for ws(s)://
             default -> throw new IllegalArgumentException("WebSocket URL '" + url + "' must start with ws:// or wss://"
-                    + (scheme.isEmpty() ? "" : ", not " + scheme + "://"));
+                    + (scheme.isEmpty() ? "" : ", not " + scheme + "://")
+                    + (scheme.equals("http") ? " (use ws:// for plain HTTP)" : scheme.equals("https") ? " (use wss:// for TLS)" : ""));
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
@@ -56,6 +59,11 @@ public record WebSocketUrl(boolean secure, String host, int port, String path) {
     public String hostHeader() {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return port == (secure ? 443 : 80) ? h : h + ":" + port;
+    }
+
+    /** host:port, with brackets for IPv6 and always with the port: how errors name the server. */
+    public String hostAndPort() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     @Override

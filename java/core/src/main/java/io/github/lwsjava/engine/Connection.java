@@ -32,14 +32,15 @@ public final class Connection implements WebSocket {
     private final ListenerDispatch dispatch;
     private final ReceiveQueue receiveQueue;
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
-    private final CompletableFuture<WebSocket> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<WebSocket> opened;
+    private final CompletableFuture<WebSocket> closedFuture;
     private final String path;
     private final Map<String, String> handshakeHeaders;
     private volatile State state = State.CONNECTING;
     private volatile ClosedBy closedBy; // set with state CLOSED, before onClose
     private volatile String subprotocol = "";
     private volatile String remoteAddress = "";
+    private volatile String target = ""; // a client's host:port, for its connect errors
     private volatile int protocolIndex;
     // service thread only
     private long handle;
@@ -54,6 +55,8 @@ public final class Connection implements WebSocket {
     private volatile long bytesSent;
     private volatile long messagesReceived;
     private volatile long bytesReceived;
+    private int refusedStatus; // the HTTP status of a client's refused upgrade, 0 when none
+    private Map<String, String> refusedHeaders = Map.of();
 
     private record PendingWrite(CompletableFuture<WebSocket> future, int length, int kind) {
     }
@@ -67,6 +70,8 @@ public final class Connection implements WebSocket {
                       int receiveQueueCapacity) {
         this.engine = engine;
         this.id = id;
+        this.opened = new ServiceFuture<>(engine);
+        this.closedFuture = new ServiceFuture<>(engine);
         this.path = path;
         this.handshakeHeaders = handshakeHeaders;
         if (listener == null) {
@@ -91,6 +96,11 @@ public final class Connection implements WebSocket {
 
     public void remoteAddress(String address) {
         this.remoteAddress = address;
+    }
+
+    /** A client connection's server as host:port, named by its connect errors. */
+    public void target(String hostAndPort) {
+        this.target = hostAndPort;
     }
 
     // ---- the WebSocket API (any thread) ----
@@ -163,7 +173,7 @@ public final class Connection implements WebSocket {
         if (refused != null) {
             return refused;
         }
-        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
         try {
             engine.execute(() -> write(engine.memory.stage(data, offset, length), length, kind, future));
         } catch (WebSocketException shutdown) {
@@ -178,7 +188,7 @@ public final class Connection implements WebSocket {
         if (refused != null) {
             return refused;
         }
-        CompletableFuture<WebSocket> future = new CompletableFuture<>();
+        CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
         write(staged, length, kind, future);
         return future;
     }
@@ -283,6 +293,9 @@ public final class Connection implements WebSocket {
     public Message receive(Duration timeout) throws InterruptedException {
         if (receiveQueue == null) {
             throw new IllegalStateException("receive() is for connections opened without a listener");
+        }
+        if (engine.onServiceThread()) {
+            throw ServiceFuture.blockingOnServiceThread("receive(timeout)");
         }
         return receiveQueue.take(timeout);
     }
@@ -439,8 +452,14 @@ public final class Connection implements WebSocket {
         closedFuture.complete(this);
     }
 
+    /** A client's upgrade was answered with status instead of 101: the answer's headers are readable now. */
+    void refused(int status, long wsi) {
+        refusedStatus = status;
+        refusedHeaders = HttpHeaders.read(wsi, new byte[8192]);
+    }
+
     void connectFailed(String lwsMessage) {
-        WebSocketException error = ConnectErrors.classify(lwsMessage);
+        WebSocketException error = ConnectErrors.classify(lwsMessage, target, refusedStatus, refusedHeaders);
         fail(error);
     }
 

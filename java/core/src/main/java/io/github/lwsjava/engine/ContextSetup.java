@@ -67,6 +67,7 @@ public final class ContextSetup {
         if (tls == null) {
             return;
         }
+        TlsCheck.check(tls);
         if (tls.caFile() != null) {
             info.client_ssl_ca_filepath(string(tls.caFile().toString()));
         } else if (tls.caPem() != null) {
@@ -92,6 +93,7 @@ public final class ContextSetup {
         if (!tls.hasCertificate()) {
             throw new IllegalArgumentException("a TLS server needs a certificate and key: TlsOptions.server(cert, key)");
         }
+        TlsCheck.check(tls);
         if (tls.certificateFile() != null) {
             info.ssl_cert_filepath(string(tls.certificateFile().toString()));
             info.ssl_private_key_filepath(string(tls.keyFile().toString()));

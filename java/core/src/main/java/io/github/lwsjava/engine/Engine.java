@@ -284,6 +284,28 @@ public final class Engine {
         return running;
     }
 
+    /**
+     * Waits until the service loop has ended (the client or server was closed), at most timeout (null: no
+     * limit); whether it has ended. Not on the service thread, which would wait for itself.
+     */
+    public boolean awaitStopped(java.time.Duration timeout) throws InterruptedException {
+        if (onServiceThread()) {
+            throw ServiceFuture.blockingOnServiceThread("awaitClose()");
+        }
+        try {
+            if (timeout == null) {
+                stopped.get();
+            } else {
+                stopped.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // stopped is only ever completed normally
+        }
+    }
+
     /** Dispatches one event of the C engine (service thread). */
     long onEvent(int event, long conn, long data, long len, int arg) {
         switch (event) {
@@ -325,6 +347,7 @@ public final class Engine {
                     io.github.lwsjava.WebSocket.ClosedBy.values()[arg >>> 16]);
             case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(new String(memory.copy(data, len), UTF_8));
             case LWSJ_EV_CLIENT_HEADERS -> c.appendHeaders(data, len);
+            case LWSJ_EV_CLIENT_REFUSED -> c.refused(arg, data);
             default -> { }
         }
         return 0;

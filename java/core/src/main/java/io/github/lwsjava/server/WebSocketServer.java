@@ -18,6 +18,7 @@ import io.github.lwsjava.engine.Connection;
 import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
+import io.github.lwsjava.engine.HttpHeaders;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lws_context_creation_info;
@@ -94,6 +95,7 @@ public final class WebSocketServer implements AutoCloseable {
         }
         try {
             for (VhostConfig v : config.vhosts()) {
+                checkCanListen(v.host, v.port);
                 lws_context_creation_info vinfo = setup.info();
                 vinfo.options(vinfo.options() | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND);
                 vinfo.port(v.port);
@@ -119,9 +121,10 @@ public final class WebSocketServer implements AutoCloseable {
                         deleteQuietly(caFile);
                     }
                 }
-                if (vhost == null || vhost.isNull()) {
-                    throw new IllegalStateException("could not listen on " + v.host + ":" + v.port
-                            + (v.tls != null ? " with TLS (check the certificate and key)" : "") + " (port in use?)");
+                if (vhost == null || vhost.isNull()) { // the address was free a moment ago, the TLS files were checked
+                    throw new IllegalStateException("could not listen on " + hostAndPort(v.host, v.port)
+                            + (v.tls != null ? " with TLS" : "") + ": lws refused (its log, System.Logger"
+                            + " \"libwebsockets\", says why)");
                 }
                 ports.add(lws_get_vhost_listen_port(vhost));
             }
@@ -130,6 +133,31 @@ public final class WebSocketServer implements AutoCloseable {
             throw failure;
         }
         return context;
+    }
+
+    /**
+     * Binds host:port once from Java before lws does, so that a failure says why ("Address already in use",
+     * "Cannot assign requested address", "Permission denied"): lws puts the errno in its log only, and 4.3.5
+     * retries an address that is not this machine's forever. A host that is no address (an interface name) is
+     * left to lws.
+     */
+    private static void checkCanListen(String host, int port) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as lws does
+            probe.bind(new java.net.InetSocketAddress(address, port), 1);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not listen on " + hostAndPort(host, port) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String hostAndPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**
@@ -261,6 +289,22 @@ public final class WebSocketServer implements AutoCloseable {
         engine.shutdown(WebSocket.GOING_AWAY, 2000);
     }
 
+    /**
+     * Waits until the server is closed (by {@link #close()} from another thread or a listener), so that a
+     * {@code main} that starts a server keeps running: the service thread is a daemon thread.
+     *
+     * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
+     *         wait for itself
+     */
+    public void awaitClose() throws InterruptedException {
+        engine.awaitStopped(null);
+    }
+
+    /** Waits up to timeout until the server is closed; whether it is. See {@link #awaitClose()}. */
+    public boolean awaitClose(Duration timeout) throws InterruptedException {
+        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
+    }
+
     private final class Hooks implements Engine.ServerHooks {
         @Override
         public long upgrade(Engine e, long wsi, int protocol) {
@@ -304,7 +348,7 @@ public final class WebSocketServer implements AutoCloseable {
         @Override
         public int http(Engine e, long wsi, String uri, int method) {
             byte[] buffer = new byte[8192];
-            String path = UpgradeRequest.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI,
+            String path = HttpHeaders.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI,
                     buffer);
             if (path == null) {
                 path = uri;
@@ -320,10 +364,10 @@ public final class WebSocketServer implements AutoCloseable {
             if (handler == null) {
                 return 0;
             }
-            String query = UpgradeRequest.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
+            String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
             HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(
                     method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER", path,
-                    query == null ? "" : query, UpgradeRequest.headers(wsi, buffer), new byte[0]), handler);
+                    query == null ? "" : query, HttpHeaders.read(wsi, buffer), new byte[0]), handler);
             if (method == LWSJ_HTTP_POST) {
                 httpRequests.put(wsi, exchange);
                 return 2;
