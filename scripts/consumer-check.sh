@@ -194,7 +194,7 @@ java_cmd=()
 start_server() {  # $1 label, $2.. server arguments; sets port
   local out=$work/server-$1.out i
   : >"$out"  # exists before the first look below (the server opens it in the background)
-  "${java_cmd[@]}" -Dexample.millis=60000 $(main example.EchoServer) "${@:2}" >"$out" 2>&1 &
+  "${java_cmd[@]}" $(main example.EchoServer) "${@:2}" >"$out" 2>&1 &
   server_pid=$!
   port=
   for i in $(seq 1 150); do
