@@ -149,6 +149,52 @@ class FailAfterValidMessageTest {
         }
     }
 
+    /**
+     * A continuation with nothing to continue, then a text message, sent one octet at a time (Autobahn 5.14): lws
+     * parsed on after failing the connection, failed it again on the next octet and dropped TCP without its close
+     * frame when that octet came before the close frame could be written (native/patches/0032 stops reading).
+     */
+    @Test
+    void aViolationSentOctetByOctetStillGetsItsCloseFrame() throws Exception {
+        byte[] unmasked = BadFrames.concat(Frames.frame(false, 0, Frames.CONT, false, "non-continuation payload".getBytes()),
+                Frames.text("Hello, world!", false));
+        try (ServerSocket listen = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Events ev = new Events();
+            CompletableFuture<WebSocket> connected = client.connect("ws://127.0.0.1:" + listen.getLocalPort() + "/", ev);
+            try (Socket s = listen.accept()) {
+                s.setSoTimeout(10_000);
+                s.setTcpNoDelay(true);
+                Frames.acceptHandshake(s);
+                connected.get(10, TimeUnit.SECONDS);
+                for (byte b : unmasked) {
+                    s.getOutputStream().write(b);
+                }
+                Frames.Frame close = Frames.readUntilClose(s);
+                assertNotNull(close, "the client dropped TCP without a close frame");
+                assertEquals(1002, close.closeCode());
+                s.getOutputStream().write(Frames.frame(true, 0, Frames.CLOSE, false, close.payload()));
+                assertEquals(1002, ev.closed.get(10, TimeUnit.SECONDS));
+            }
+        }
+        byte[] masked = BadFrames.concat(Frames.frame(false, 0, Frames.CONT, true, "non-continuation payload".getBytes()),
+                Frames.text("Hello, world!", true));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.setTcpNoDelay(true);
+            Frames.clientHandshake(s, "/");
+            for (byte b : masked) {
+                try {
+                    s.getOutputStream().write(b);
+                } catch (java.net.SocketException closed) {
+                    break; // the server has closed TCP after its close frame: read it below
+                }
+            }
+            Frames.Frame close = Frames.readUntilClose(s);
+            assertNotNull(close, "the server dropped TCP without a close frame");
+            assertEquals(1002, close.closeCode());
+        }
+    }
+
     /** A frame marked compressed (RSV1) whose payload is not a deflate stream: 1007 "bad deflate", both faces. */
     @Test
     void bytesThatDoNotInflateFailWith1007() throws Exception {
