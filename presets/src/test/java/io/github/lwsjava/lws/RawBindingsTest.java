@@ -119,6 +119,34 @@ class RawBindingsTest {
         assertTrue(v.startsWith("4.3.5"), v);
     }
 
+    /**
+     * A listen address that is valid but not this machine's (192.0.2.1, TEST-NET-1): lws_create_vhost fails; lws
+     * 4.3.5 retried the bind forever at 100% CPU (native/patches/0035).
+     */
+    @Test
+    void aForeignListenAddressFailsTheVhost() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            lws_context_creation_info ci = new lws_context_creation_info();
+            ci.zero();
+            ci.port((int) CONTEXT_PORT_NO_LISTEN);
+            ci.options(LWS_SERVER_OPTION_EXPLICIT_VHOSTS);
+            lws_context context = lws_create_context(ci);
+            assertNotNull(context);
+            try {
+                lws_context_creation_info si = new lws_context_creation_info();
+                si.zero();
+                BytePointer name = new BytePointer("foreign"), iface = new BytePointer("192.0.2.1");
+                si.vhost_name(name);
+                si.port(0);
+                si.iface(iface);
+                lws_vhost vh = lws_create_vhost(context, si);
+                assertTrue(vh == null || vh.isNull(), "a vhost listening on 192.0.2.1");
+            } finally {
+                lws_context_destroy(context);
+            }
+        });
+    }
+
     @Test
     void plainWebSocketEchoOfTextAndBinary() throws Exception {
         assertEchoed(exchange(null));
