@@ -80,7 +80,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** {@return a builder with the defaults: 127.0.0.1, a port the system picks, no TLS, 30 s idle time-out} */
+    /**
+     * {@return a builder with the defaults: 127.0.0.1, a port the system picks, no TLS, 16 MiB messages, 30 s idle
+     * time-out}
+     */
     public static Builder builder() {
         return new Builder();
     }
