@@ -30,7 +30,15 @@ public interface WebSocket extends AutoCloseable {
     int MESSAGE_TOO_BIG = 1009;
 
     /** Life cycle of a connection. */
-    enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+    enum State {
+        /** The handshake is under way. */
+        CONNECTING,
+        /** The handshake completed: messages flow both ways. */
+        OPEN,
+        /** A close frame was sent or received; the close handshake is under way. */
+        CLOSING,
+        /** The connection is closed; sends fail with {@link WebSocketException.Kind#CLOSED}. */
+        CLOSED }
 
     /** Who ended a connection: whose close frame went first on the wire (see {@link #closedBy()}). */
     enum ClosedBy {
@@ -47,30 +55,71 @@ public interface WebSocket extends AutoCloseable {
         LIBRARY
     }
 
-    /** Sends a text message. */
+    /**
+     * Sends a text message.
+     *
+     * @param text the message, sent as UTF-8
+     * @return completes with this WebSocket when the message is written
+     * @throws IllegalStateException while a streamed message is unfinished
+     */
     CompletableFuture<WebSocket> sendText(CharSequence text);
 
-    /** Sends a binary message; the bytes between position and limit are copied before this returns. */
+    /**
+     * Sends a binary message; the bytes between position and limit are copied before this returns.
+     *
+     * @param data the message; its position is not changed
+     * @return completes with this WebSocket when the message is written
+     * @throws IllegalStateException while a streamed message is unfinished
+     */
     CompletableFuture<WebSocket> sendBinary(ByteBuffer data);
 
-    /** Sends a binary message; the array is copied before this returns. */
+    /**
+     * Sends a binary message; the array is copied before this returns.
+     *
+     * @param data the message
+     * @return completes with this WebSocket when the message is written
+     * @throws IllegalStateException while a streamed message is unfinished
+     */
     CompletableFuture<WebSocket> sendBinary(byte[] data);
 
     /**
      * Streams one piece of a text message: pieces go out as fragments of one message, which ends with the piece
      * sent with {@code last} true. No other text or binary message may start before that.
+     *
+     * @param piece the next part of the message, sent as UTF-8
+     * @param last whether this piece ends the message
+     * @return completes with this WebSocket when the piece is written
+     * @throws IllegalStateException while a streamed binary message is unfinished
      */
     CompletableFuture<WebSocket> sendText(CharSequence piece, boolean last);
 
-    /** Streams one piece of a binary message, as {@link #sendText(CharSequence, boolean)} does for text. */
+    /**
+     * Streams one piece of a binary message, as {@link #sendText(CharSequence, boolean)} does for text.
+     *
+     * @param piece the next part of the message, copied before this returns
+     * @param last whether this piece ends the message
+     * @return completes with this WebSocket when the piece is written
+     * @throws IllegalStateException while a streamed text message is unfinished
+     */
     CompletableFuture<WebSocket> sendBinary(ByteBuffer piece, boolean last);
 
-    /** Sends a ping with up to 125 bytes of payload. */
+    /**
+     * Sends a ping with up to 125 bytes of payload; the answer arrives in {@link Listener#onPong}.
+     *
+     * @param payload the bytes between position and limit, copied before this returns
+     * @return completes with this WebSocket when the ping is written
+     * @throws IllegalArgumentException when the payload is longer than 125 bytes
+     */
     CompletableFuture<WebSocket> sendPing(ByteBuffer payload);
 
     /**
      * Sends a close frame after the messages already queued, and completes when the connection is closed.
      * Closing twice is harmless: the second call returns the same future.
+     *
+     * @param code the close code: 1000-1003, 1007-1014 or 3000-4999
+     * @param reason the reason, at most 123 bytes of UTF-8; null for none
+     * @return completes with this WebSocket when the connection is closed
+     * @throws IllegalArgumentException when the code may not be sent or the reason is too long
      */
     CompletableFuture<WebSocket> sendClose(int code, String reason);
 
@@ -83,28 +132,33 @@ public interface WebSocket extends AutoCloseable {
     /**
      * Takes the next received message, waiting up to {@code timeout}; {@code null} on time-out. Only for
      * connections opened without a listener (pull style); reading pauses while the receive queue is full.
+     *
+     * @param timeout how long to wait for a message
+     * @return the next message (the last one has kind {@link Message.Kind#CLOSE}), or null on time-out
+     * @throws IllegalStateException on a connection with a listener, or on the service thread
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     Message receive(Duration timeout) throws InterruptedException;
 
-    /** Payload bytes accepted by send calls and not yet written to the kernel. */
+    /** {@return payload bytes accepted by send calls and not yet written to the kernel} */
     long queuedBytes();
 
-    /** This connection's counters (messages and bytes each way, queued bytes, pending listener calls) now. */
+    /** {@return this connection's counters (messages and bytes each way, queued bytes, pending listener calls) now} */
     io.github.lwsjava.metrics.ConnectionStats stats();
 
-    /** The current state. */
+    /** {@return the current state} */
     State state();
 
-    /** Who ended the connection, once it is {@link State#CLOSED} (readable in {@code onClose}); null before. */
+    /** {@return who ended the connection once it is {@link State#CLOSED} (readable in {@code onClose}), else null} */
     ClosedBy closedBy();
 
-    /** The subprotocol agreed in the handshake, or the empty string. */
+    /** {@return the subprotocol agreed in the handshake, or the empty string} */
     String subprotocol();
 
-    /** The request path (with query) of the handshake. */
+    /** {@return the request path (with query) of the handshake} */
     String path();
 
-    /** The peer's address as text. */
+    /** {@return the peer's address as text} */
     String remoteAddress();
 
     /** Closes with 1000 and waits up to five seconds for the close to finish. */
@@ -123,27 +177,54 @@ public interface WebSocket extends AutoCloseable {
      * {@code executor(...)}.
      */
     interface Listener {
-        /** The handshake completed. */
+        /**
+         * The handshake completed.
+         *
+         * @param webSocket the connection
+         */
         default void onOpen(WebSocket webSocket) {}
 
-        /** A whole text message arrived. */
+        /**
+         * A whole text message arrived.
+         *
+         * @param webSocket the connection
+         * @param text the message
+         */
         default void onText(WebSocket webSocket, String text) {}
 
-        /** A whole binary message arrived; the buffer belongs to the listener. */
+        /**
+         * A whole binary message arrived.
+         *
+         * @param webSocket the connection
+         * @param data the message; the buffer belongs to the listener
+         */
         default void onBinary(WebSocket webSocket, ByteBuffer data) {}
 
-        /** A pong arrived (an answer to {@link #sendPing} or an unsolicited one). Pings are answered by lws. */
+        /**
+         * A pong arrived (an answer to {@link #sendPing} or an unsolicited one). Pings are answered by lws.
+         *
+         * @param webSocket the connection
+         * @param payload the pong's payload (up to 125 bytes)
+         */
         default void onPong(WebSocket webSocket, ByteBuffer payload) {}
 
         /**
          * The connection closed: the code and reason of the first close frame on the wire, whichever side sent it
          * ({@link WebSocket#closedBy()} says which), or {@link #ABNORMAL_CLOSURE} when there was none.
+         *
+         * @param webSocket the connection, now {@link State#CLOSED}
+         * @param code the close code
+         * @param reason the close reason
          */
         default void onClose(WebSocket webSocket, int code, String reason) {}
 
         /**
          * Something failed: a connection that could not be opened (then {@code onClose} follows with 1006), or a
          * listener callback that threw.
+         *
+         * @param webSocket the connection
+         * @param error the failure (a {@link WebSocketException} when the connection could not be opened) or what a
+         *              callback threw
          */
         default void onError(WebSocket webSocket, Throwable error) {}
     }

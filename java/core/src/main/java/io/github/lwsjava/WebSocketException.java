@@ -31,10 +31,19 @@ public class WebSocketException extends RuntimeException {
         SHUTDOWN
     }
 
+    /** The class of failure. */
     private final Kind kind;
+    /** The HTTP status of a refused upgrade, or 0. */
     private final int statusCode;
+    /** The headers of a refused upgrade by lower-case name, or empty. */
     private final Map<String, String> headers;
 
+    /**
+     * A failure without an HTTP answer.
+     *
+     * @param kind the class of failure
+     * @param message what failed, naming the peer where there is one
+     */
     public WebSocketException(Kind kind, String message) {
         this(kind, message, 0, Map.of());
     }
@@ -42,6 +51,8 @@ public class WebSocketException extends RuntimeException {
     /**
      * A failure with the HTTP answer to the upgrade.
      *
+     * @param kind the class of failure
+     * @param message what failed
      * @param statusCode the HTTP status of the server's answer, 0 when there was none
      * @param headers the answer's headers by lower-case name
      */
@@ -52,17 +63,17 @@ public class WebSocketException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
-    /** The class of failure. */
+    /** {@return the class of failure} */
     public Kind kind() {
         return kind;
     }
 
-    /** The HTTP status with which the server refused the upgrade (401, 403, 404, ...), or 0 when it did not answer. */
+    /** {@return the HTTP status with which the server refused the upgrade (401, 403, 404, ...), or 0 without one} */
     public int statusCode() {
         return statusCode;
     }
 
-    /** The headers of the server's refusal by lower-case name (e.g. "www-authenticate"); empty without one. */
+    /** {@return the headers of the server's refusal by lower-case name (e.g. "www-authenticate"); empty without one} */
     public Map<String, String> headers() {
         return headers;
     }

@@ -17,24 +17,56 @@ import io.github.lwsjava.WebSocket;
  */
 public interface ReconnectListener extends WebSocket.Listener {
 
-    /** An open connection was lost (the peer's close code and reason, or 1006); a reconnect follows. */
+    /**
+     * An open connection was lost; a reconnect follows.
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param code the peer's close code, or 1006 without one
+     * @param reason the close reason
+     */
     default void onDisconnected(WebSocket webSocket, int code, String reason) {}
 
-    /** Attempt number {@code attempt} (from 1 in each outage) starts after {@code delay}. */
+    /**
+     * An attempt is scheduled.
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param attempt its number, from 1 in each outage
+     * @param delay the time until it starts
+     */
     default void onReconnectScheduled(WebSocket webSocket, int attempt, Duration delay) {}
 
-    /** Attempt number {@code attempt} is connecting now. */
+    /**
+     * An attempt is connecting now.
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param attempt its number, from 1 in each outage
+     */
     default void onReconnectAttempt(WebSocket webSocket, int attempt) {}
 
-    /** Attempt number {@code attempt} failed with {@code error}; another is scheduled unless the policy gives up. */
+    /**
+     * An attempt failed; another is scheduled unless the policy gives up.
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param attempt its number, from 1 in each outage
+     * @param error why it failed
+     */
     default void onReconnectFailed(WebSocket webSocket, int attempt, Throwable error) {}
 
     /**
-     * A connection opened again after {@code attempts} attempts (called before {@code onOpen} of that
-     * connection, and before the messages queued meanwhile are sent).
+     * A connection opened again (called before {@code onOpen} of that connection, and before the messages queued
+     * meanwhile are sent).
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param attempts the attempts it took
      */
     default void onReconnected(WebSocket webSocket, int attempts) {}
 
-    /** The policy's attempts are used up; {@code onClose} with 1006 follows. */
+    /**
+     * The policy's attempts are used up; {@code onClose} with 1006 follows.
+     *
+     * @param webSocket the reconnecting WebSocket
+     * @param attempts the attempts made in this outage
+     * @param lastError why the last one failed
+     */
     default void onGiveUp(WebSocket webSocket, int attempts, Throwable lastError) {}
 }

@@ -61,13 +61,23 @@ public final class ReconnectPolicy {
     /**
      * 500 ms initial delay doubling up to 30 s, 20 % jitter, unlimited attempts, reset after 10 s open, sends
      * while disconnected queued up to 1000 messages / 1 MiB, and the first connect retried too.
+     *
+     * @return the default policy
      */
     public static ReconnectPolicy defaults() {
         return new ReconnectPolicy(Duration.ofMillis(500), 2.0, Duration.ofSeconds(30), 0.2, 0,
                 Duration.ofSeconds(10), WhileDisconnected.QUEUE, 1000, 1 << 20, true);
     }
 
-    /** Delay before the first attempt, growth factor (1 or more) and the largest delay. */
+    /**
+     * Sets the exponential backoff.
+     *
+     * @param initialDelay the delay before the first attempt of an outage (0 or more)
+     * @param factor how much each delay grows (1 or more)
+     * @param maxDelay the largest delay (at least the initial delay)
+     * @return a copy with this change
+     * @throws IllegalArgumentException naming a value out of range
+     */
     public ReconnectPolicy withBackoff(Duration initialDelay, double factor, Duration maxDelay) {
         if (initialDelay == null || initialDelay.isNegative() || maxDelay == null || maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("backoff " + initialDelay + " .. " + maxDelay
@@ -80,7 +90,13 @@ public final class ReconnectPolicy {
                 maxQueuedMessages, maxQueuedBytes, retryFirstConnect);
     }
 
-    /** Fraction (0 to 1) of each delay that is randomly taken off it; 0 turns jitter off. */
+    /**
+     * Sets the jitter.
+     *
+     * @param jitter the fraction (0 to 1) of each delay that is randomly taken off it; 0 turns jitter off
+     * @return a copy with this change
+     * @throws IllegalArgumentException when it is outside 0 to 1
+     */
     public ReconnectPolicy withJitter(double jitter) {
         if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter " + jitter + " must be between 0 and 1");
@@ -89,7 +105,13 @@ public final class ReconnectPolicy {
                 maxQueuedMessages, maxQueuedBytes, retryFirstConnect);
     }
 
-    /** Attempts per outage before giving up (then the listener hears onClose); 0 means no limit. */
+    /**
+     * Bounds the attempts.
+     *
+     * @param attempts attempts per outage before giving up (then the listener hears onClose); 0 means no limit
+     * @return a copy with this change
+     * @throws IllegalArgumentException when it is negative
+     */
     public ReconnectPolicy withMaxAttempts(int attempts) {
         if (attempts < 0) {
             throw new IllegalArgumentException("maxAttempts " + attempts + " must be 0 (no limit) or more");
@@ -98,7 +120,14 @@ public final class ReconnectPolicy {
                 maxQueuedMessages, maxQueuedBytes, retryFirstConnect);
     }
 
-    /** How long a connection must stay open for the next outage to start the backoff from the beginning. */
+    /**
+     * Sets when the backoff starts again.
+     *
+     * @param stableAfter how long a connection must stay open for the next outage to start the backoff from the
+     *                    beginning
+     * @return a copy with this change
+     * @throws IllegalArgumentException when it is null or negative
+     */
     public ReconnectPolicy withStableAfter(Duration stableAfter) {
         if (stableAfter == null || stableAfter.isNegative()) {
             throw new IllegalArgumentException("stableAfter " + stableAfter + " must be 0 or more");
@@ -107,7 +136,14 @@ public final class ReconnectPolicy {
                 maxQueuedMessages, maxQueuedBytes, retryFirstConnect);
     }
 
-    /** Sends while disconnected wait for the next connection, up to this many messages and payload bytes. */
+    /**
+     * Sends while disconnected wait for the next connection, up to both bounds; beyond them they fail.
+     *
+     * @param maxMessages how many messages may wait
+     * @param maxBytes how many payload bytes may wait
+     * @return a copy with this change
+     * @throws IllegalArgumentException when a bound is not positive
+     */
     public ReconnectPolicy queueWhileDisconnected(int maxMessages, long maxBytes) {
         if (maxMessages < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("queue bounds " + maxMessages + " messages / " + maxBytes
@@ -117,7 +153,11 @@ public final class ReconnectPolicy {
                 WhileDisconnected.QUEUE, maxMessages, maxBytes, retryFirstConnect);
     }
 
-    /** Sends while disconnected fail at once. */
+    /**
+     * Sends while disconnected fail at once.
+     *
+     * @return a copy with this change
+     */
     public ReconnectPolicy failWhileDisconnected() {
         return new ReconnectPolicy(initialDelay, factor, maxDelay, jitter, maxAttempts, stableAfter,
                 WhileDisconnected.FAIL_FAST, maxQueuedMessages, maxQueuedBytes, retryFirstConnect);
@@ -126,58 +166,84 @@ public final class ReconnectPolicy {
     /**
      * Whether a first connect that fails is retried under this policy (default) or fails the connect future at
      * once.
+     *
+     * @param retry true to retry the first connect, false to fail it at once
+     * @return a copy with this change
      */
     public ReconnectPolicy withRetryFirstConnect(boolean retry) {
         return new ReconnectPolicy(initialDelay, factor, maxDelay, jitter, maxAttempts, stableAfter, whileDisconnected,
                 maxQueuedMessages, maxQueuedBytes, retry);
     }
 
+    /** {@return the delay before the first attempt of an outage} */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /** {@return how much each delay grows} */
     public double factor() {
         return factor;
     }
 
+    /** {@return the largest delay} */
     public Duration maxDelay() {
         return maxDelay;
     }
 
+    /** {@return the fraction of each delay randomly taken off it} */
     public double jitter() {
         return jitter;
     }
 
+    /** {@return attempts per outage before giving up; 0 for no limit} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
+    /** {@return how long a connection must stay open for the backoff to start again} */
     public Duration stableAfter() {
         return stableAfter;
     }
 
+    /** {@return what sends do while disconnected} */
     public WhileDisconnected whileDisconnected() {
         return whileDisconnected;
     }
 
+    /** {@return how many messages may wait while disconnected} */
     public int maxQueuedMessages() {
         return maxQueuedMessages;
     }
 
+    /** {@return how many payload bytes may wait while disconnected} */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
     }
 
+    /** {@return whether a failed first connect is retried} */
     public boolean retryFirstConnect() {
         return retryFirstConnect;
     }
 
-    /** The delay before attempt number {@code attempt} (from 1) of an outage, with random jitter. */
+    /**
+     * The delay before an attempt, with random jitter.
+     *
+     * @param attempt the attempt's number in its outage, from 1
+     * @return the delay
+     * @throws IllegalArgumentException when attempt is below 1
+     */
     public Duration delay(int attempt) {
         return delay(attempt, ThreadLocalRandom.current()::nextDouble);
     }
 
-    /** As {@link #delay(int)}, with the random fraction (0 to 1) taken from {@code random}. */
+    /**
+     * As {@link #delay(int)}, with the random fraction taken from {@code random}.
+     *
+     * @param attempt the attempt's number in its outage, from 1
+     * @param random gives the random fraction (0 to 1) of the jitter to take off
+     * @return the delay
+     * @throws IllegalArgumentException when attempt is below 1
+     */
     public Duration delay(int attempt, DoubleSupplier random) {
         if (attempt < 1) {
             throw new IllegalArgumentException("attempts count from 1, not " + attempt);

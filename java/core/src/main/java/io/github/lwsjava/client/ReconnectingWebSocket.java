@@ -594,12 +594,12 @@ public final class ReconnectingWebSocket implements WebSocket {
                 now.messagesReceived(), now.bytesReceived(), queuedBytes(), now.pendingListenerCalls());
     }
 
-    /** OPEN while a connection is open; CONNECTING while (re)connecting; CLOSING, then CLOSED at the end. */
     @Override
     public synchronized ClosedBy closedBy() {
         return closedBy;
     }
 
+    /** {@return OPEN while a connection is open; CONNECTING while (re)connecting; CLOSING, then CLOSED at the end} */
     @Override
     public synchronized State state() {
         return state;
@@ -627,27 +627,27 @@ public final class ReconnectingWebSocket implements WebSocket {
         return lastOpened;
     }
 
-    /** The connection open now, or null while reconnecting. */
+    /** {@return the connection open now, or null while reconnecting} */
     public synchronized WebSocket current() {
         return current;
     }
 
-    /** How many times a connection opened again after the first. */
+    /** {@return how many times a connection opened again after the first} */
     public synchronized int reconnects() {
         return reconnects;
     }
 
-    /** Messages waiting for a connection. */
+    /** {@return the messages waiting for a connection} */
     public synchronized int queuedMessages() {
         return queue.size();
     }
 
-    /** Completes once this WebSocket is closed for good. */
+    /** {@return a future that completes once this WebSocket is closed for good} */
     public CompletableFuture<WebSocket> closeFuture() {
         return closedFuture;
     }
 
-    /** The policy in use. */
+    /** {@return the policy in use} */
     public ReconnectPolicy policy() {
         return policy;
     }

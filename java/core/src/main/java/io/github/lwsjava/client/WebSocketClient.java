@@ -61,16 +61,17 @@ public final class WebSocketClient implements AutoCloseable {
         }
     }
 
-    /** A client with the default settings. */
+    /** {@return a client with the default settings, its service thread started} */
     public static WebSocketClient create() {
         return builder().build();
     }
 
+    /** {@return a builder with the defaults: no TLS options (the system's CAs), 10 s connect time-out} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The version of the libwebsockets inside, e.g. "4.3.5-unknown". */
+    /** {@return the version of the libwebsockets inside, e.g. "4.3.5-unknown"} */
     public static String libraryVersion() {
         return Lws.version();
     }
@@ -97,22 +98,41 @@ public final class WebSocketClient implements AutoCloseable {
         return context;
     }
 
-    /** Connects to url; the future completes when the handshake is done. */
+    /**
+     * Connects to a URL.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @param listener receives the connection's events (on the service thread, or the builder's executor)
+     * @return completes when the handshake is done, or fails with a {@link WebSocketException} naming host and port
+     * @throws IllegalArgumentException naming what is wrong with the URL
+     */
     public CompletableFuture<WebSocket> connect(String url, WebSocket.Listener listener) {
         return newConnection(url).connect(listener);
     }
 
-    /** Connects in pull style: take received messages with {@link WebSocket#receive}. */
+    /**
+     * Connects in pull style: take received messages with {@link WebSocket#receive}.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @return completes when the handshake is done, or fails with a {@link WebSocketException}
+     * @throws IllegalArgumentException naming what is wrong with the URL
+     */
     public CompletableFuture<WebSocket> connect(String url) {
         return newConnection(url).connect(null);
     }
 
-    /** Starts a connection with per-connection options (headers, subprotocols, origin, time-out). */
+    /**
+     * Starts a connection with per-connection options (headers, subprotocols, origin, time-out, reconnecting).
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @return the connection's builder; {@link ConnectionBuilder#connect} connects
+     * @throws IllegalArgumentException naming what is wrong with the URL
+     */
     public ConnectionBuilder newConnection(String url) {
         return new ConnectionBuilder(WebSocketUrl.parse(url));
     }
 
-    /** The open and connecting connections. */
+    /** {@return the open and connecting connections (empty once the client is closed)} */
     public List<WebSocket> connections() {
         CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
         try {
@@ -123,7 +143,7 @@ public final class WebSocketClient implements AutoCloseable {
         return result.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
-    /** The counters of this client's connections, since it was built (any thread). */
+    /** {@return the counters of this client's connections since it was built (any thread)} */
     public EndpointStats stats() {
         return engine.stats();
     }
@@ -157,12 +177,20 @@ public final class WebSocketClient implements AutoCloseable {
      *
      * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
      *         wait for itself
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitClose() throws InterruptedException {
         engine.awaitStopped(null);
     }
 
-    /** Waits up to timeout until the client is closed; whether it is. See {@link #awaitClose()}. */
+    /**
+     * Waits until the client is closed, as {@link #awaitClose()} does, up to a time limit.
+     *
+     * @param timeout the longest wait
+     * @return whether the client is closed
+     * @throws IllegalStateException on the service thread
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public boolean awaitClose(Duration timeout) throws InterruptedException {
         return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
     }
@@ -202,7 +230,14 @@ public final class WebSocketClient implements AutoCloseable {
             this.url = url;
         }
 
-        /** Adds a handshake header, e.g. Authorization. */
+        /**
+         * Adds a handshake header, e.g. Authorization.
+         *
+         * @param name the header's name (an HTTP token)
+         * @param value its value, without CR or LF
+         * @return this builder
+         * @throws IllegalArgumentException naming an invalid name or value
+         */
         public ConnectionBuilder header(String name, String value) {
             if (name == null || name.isBlank() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw new IllegalArgumentException("invalid header name '" + name + "'");
@@ -214,7 +249,13 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** Offers these subprotocols, in order of preference; {@link WebSocket#subprotocol()} tells the choice. */
+        /**
+         * Offers these subprotocols, in order of preference; {@link WebSocket#subprotocol()} tells the choice.
+         *
+         * @param names the subprotocols (HTTP tokens)
+         * @return this builder
+         * @throws IllegalArgumentException naming an invalid name
+         */
         public ConnectionBuilder subprotocols(String... names) {
             for (String n : names) {
                 if (n == null || n.isBlank() || !n.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
@@ -225,13 +266,24 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** Sends this Origin header. */
+        /**
+         * Sends this Origin header.
+         *
+         * @param origin the header's value, as given
+         * @return this builder
+         */
         public ConnectionBuilder origin(String origin) {
             this.origin = origin;
             return this;
         }
 
-        /** Fails the connect future with a TIMEOUT if the handshake is not done in time. */
+        /**
+         * Fails the connect future with a TIMEOUT if the handshake is not done in time.
+         *
+         * @param timeout the time limit for this connection (the client's default otherwise)
+         * @return this builder
+         * @throws IllegalArgumentException when it is not positive
+         */
         public ConnectionBuilder connectTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
@@ -243,6 +295,9 @@ public final class WebSocketClient implements AutoCloseable {
         /**
          * Reconnects automatically under this policy when the connection is lost: {@link #connect} then completes
          * with a {@link ReconnectingWebSocket} (a listener is required; see {@link ReconnectListener}).
+         *
+         * @param policy when and how to reconnect
+         * @return this builder
          */
         public ConnectionBuilder reconnect(ReconnectPolicy policy) {
             this.reconnect = policy;
@@ -253,7 +308,13 @@ public final class WebSocketClient implements AutoCloseable {
             return url.path();
         }
 
-        /** Connects; listener null means pull style. */
+        /**
+         * Connects.
+         *
+         * @param listener receives the connection's events; null for pull style ({@link WebSocket#receive})
+         * @return completes when the handshake is done (with a {@link ReconnectingWebSocket} under a reconnect
+         *         policy), or fails with a {@link WebSocketException}
+         */
         public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
             if (reconnect != null) {
                 return ReconnectingWebSocket.start(WebSocketClient.this, this, url.toString(), reconnect, listener);
@@ -354,7 +415,13 @@ public final class WebSocketClient implements AutoCloseable {
             super(Duration.ZERO);
         }
 
-        /** Messages held for {@link WebSocket#receive} before reading pauses (pull style; default 256). */
+        /**
+         * Messages held for {@link WebSocket#receive} before reading pauses (pull style; default 256).
+         *
+         * @param messages the capacity, 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException when it is not positive
+         */
         public Builder receiveQueueCapacity(int messages) {
             if (messages < 1) {
                 throw new IllegalArgumentException("receiveQueueCapacity must be positive, not " + messages);
@@ -363,13 +430,24 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** TLS settings for wss:// (default: verify against the system's CAs, host names included). */
+        /**
+         * TLS settings for wss:// (default: verify against the system's CAs, host names included).
+         *
+         * @param tls the TLS settings
+         * @return this builder
+         */
         public Builder tls(TlsOptions tls) {
             this.tls = tls;
             return this;
         }
 
-        /** Default connect time-out (10 s). */
+        /**
+         * Default connect time-out (10 s).
+         *
+         * @param timeout the time limit for a handshake
+         * @return this builder
+         * @throws IllegalArgumentException when it is not positive
+         */
         public Builder connectTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
@@ -378,6 +456,12 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates the client and starts its service thread.
+         *
+         * @return the client
+         * @throws IllegalStateException when lws cannot create the context (e.g. unusable TLS files)
+         */
         public WebSocketClient build() {
             return new WebSocketClient(this);
         }

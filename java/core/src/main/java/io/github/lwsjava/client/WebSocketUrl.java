@@ -8,10 +8,21 @@ import java.util.Locale;
  * A parsed {@code ws://} or {@code wss://} URL (as with the JDK's WebSocket, {@code http://} and {@code https://}
  * are refused): host (IPv6 literals without brackets), port (default 80 or 443),
  * path with query. Anything else is an IllegalArgumentException that names the problem.
+ *
+ * @param secure whether the scheme is wss
+ * @param host the host name or address (IPv6 without brackets)
+ * @param port the port
+ * @param path the path with the query, "/" at least
  */
 public record WebSocketUrl(boolean secure, String host, int port, String path) {
 
-    /** Parses url; throws IllegalArgumentException naming what is wrong with it. */
+    /**
+     * Parses a URL.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @return its parts
+     * @throws IllegalArgumentException naming what is wrong with it
+     */
     public static WebSocketUrl parse(String url) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("WebSocket URL is empty");
@@ -55,13 +66,13 @@ public record WebSocketUrl(boolean secure, String host, int port, String path) {
         return new WebSocketUrl(secure, host, port, path);
     }
 
-    /** The Host header: host[:port], with brackets for IPv6 and without a default port. */
+    /** {@return the Host header: host[:port], with brackets for IPv6 and without a default port} */
     public String hostHeader() {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return port == (secure ? 443 : 80) ? h : h + ":" + port;
     }
 
-    /** host:port, with brackets for IPv6 and always with the port: how errors name the server. */
+    /** {@return host:port, with brackets for IPv6 and always with the port: how errors name the server} */
     public String hostAndPort() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }

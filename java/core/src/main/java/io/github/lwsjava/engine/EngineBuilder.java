@@ -33,7 +33,13 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return (B) this;
     }
 
-    /** The largest message accepted (default 16 MiB); a larger one closes the connection with 1009. */
+    /**
+     * The largest message accepted (default 16 MiB); a larger one closes the connection with 1009.
+     *
+     * @param bytes the limit, 125 or more
+     * @return this builder
+     * @throws IllegalArgumentException when it is below 125
+     */
     public B maxMessageSize(int bytes) {
         if (bytes < 125) {
             throw new IllegalArgumentException("maxMessageSize " + bytes + " is below 125 bytes");
@@ -42,7 +48,13 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
-    /** Messages larger than this are sent as several frames (default 64 KiB). */
+    /**
+     * Messages larger than this are sent as several frames (default 64 KiB).
+     *
+     * @param bytes the largest frame payload, 125 or more
+     * @return this builder
+     * @throws IllegalArgumentException when it is below 125
+     */
     public B fragmentSize(int bytes) {
         if (bytes < 125) {
             throw new IllegalArgumentException("fragmentSize " + bytes + " is below 125 bytes");
@@ -51,7 +63,14 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
-    /** Bytes a connection may have queued for sending before sends fail with QUEUE_FULL (default 16 MiB). */
+    /**
+     * Bytes a connection may have queued for sending before sends fail with QUEUE_FULL (default 16 MiB); one
+     * message larger than this is still sent when nothing else is queued.
+     *
+     * @param bytes the limit, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when it is not positive
+     */
     public B maxQueuedBytes(long bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("maxQueuedBytes must be positive, not " + bytes);
@@ -60,13 +79,26 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
-    /** permessage-deflate: a client offers it, a server accepts it when offered (off by default). */
+    /**
+     * permessage-deflate: a client offers it, a server accepts it when offered (off by default).
+     *
+     * @param enabled whether to use it
+     * @return this builder
+     */
     public B deflate(boolean enabled) {
         this.deflate = enabled;
         return self();
     }
 
-    /** Pings after pingAfterIdle without traffic, and hangs up when nothing valid arrived for hangUpAfter. */
+    /**
+     * Keeps connections alive: lws pings a connection that was quiet for a while, and hangs up when nothing valid
+     * arrived for longer (off by default).
+     *
+     * @param pingAfterIdle quiet time before a ping, 1 s or more
+     * @param hangUpAfter time without anything valid received before hanging up, longer than pingAfterIdle
+     * @return this builder
+     * @throws IllegalArgumentException when the times are out of range
+     */
     public B keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
         if (pingAfterIdle == null || pingAfterIdle.toSeconds() < 1 || hangUpAfter == null
                 || hangUpAfter.compareTo(pingAfterIdle) <= 0) {
@@ -82,6 +114,10 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
      * Closes a connection with 1001 when nothing was received from it or written to it for this long (a server's
      * default is 30 s, a client's none); {@link Duration#ZERO} turns it off. Pongs count as received, so
      * {@link #keepAlive} keeps a connection whose peer answers pings from idling out.
+     *
+     * @param timeout the idle time before closing; zero for none
+     * @return this builder
+     * @throws IllegalArgumentException when it is null or negative
      */
     public B idleTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
@@ -91,7 +127,13 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
-    /** Runs listener callbacks on this executor (in order per connection) instead of the service thread. */
+    /**
+     * Runs listener callbacks on this executor (in order per connection, never overlapping) instead of the service
+     * thread: then they may block, and may wait for this library's futures.
+     *
+     * @param executor the executor; null for the service thread (default)
+     * @return this builder
+     */
     public B executor(Executor executor) {
         this.executor = executor;
         return self();
@@ -102,6 +144,11 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
      * wait for the executor (default 256 and 16 MiB). Beyond either, reading from that peer pauses (TCP flow control
      * pushes back on it) until the executor has caught up to half of both; a message already read when reading
      * pauses is still delivered, so the bound may be passed by what one read of the socket held.
+     *
+     * @param calls the pending calls per connection, 1 or more
+     * @param bytes the pending message bytes per connection, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when either is not positive
      */
     public B maxPendingCalls(int calls, long bytes) {
         if (calls < 1 || bytes < 1) {
@@ -115,13 +162,16 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     /**
      * Registers the counters of {@code stats()} as a JMX MXBean ({@link io.github.lwsjava.metrics.EndpointStatsMXBean})
      * in the platform MBean server while it is open (off by default).
+     *
+     * @param enabled whether to register it
+     * @return this builder
      */
     public B jmx(boolean enabled) {
         this.jmx = enabled;
         return self();
     }
 
-    /** These settings, as the engine takes them. */
+    /** {@return these settings, as the engine takes them} (internal: {@code Engine} is not exported) */
     public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
                 hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx);

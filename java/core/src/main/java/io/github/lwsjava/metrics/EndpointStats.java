@@ -23,12 +23,23 @@ public record EndpointStats(int openConnections, long connectionsOpened, long me
                             long messagesReceived, long bytesReceived, long queuedBytes,
                             Map<WebSocketException.Kind, Long> handshakesFailed) {
 
-    /** Copies {@code handshakesFailed}: the snapshot is immutable. */
+    /**
+     * Copies {@code handshakesFailed}: the snapshot is immutable.
+     *
+     * @param openConnections connections open now
+     * @param connectionsOpened connections whose handshake completed, in all
+     * @param messagesSent messages written, over all connections
+     * @param bytesSent payload bytes written, over all connections
+     * @param messagesReceived messages received, over all connections
+     * @param bytesReceived payload bytes received, over all connections
+     * @param queuedBytes payload bytes queued for sending on the open connections now
+     * @param handshakesFailed connections that never opened, by the kind of their failure
+     */
     public EndpointStats {
         handshakesFailed = Map.copyOf(handshakesFailed);
     }
 
-    /** Handshakes failed, of every kind. */
+    /** {@return the handshakes failed, of every kind} */
     public long handshakesFailedTotal() {
         return handshakesFailed.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -10,27 +10,27 @@ import java.util.Map;
  */
 public interface EndpointStatsMXBean {
 
-    /** Connections open now. */
+    /** {@return connections open now} */
     int getOpenConnections();
 
-    /** Connections whose handshake completed, in all. */
+    /** {@return connections whose handshake completed, in all} */
     long getConnectionsOpened();
 
-    /** Messages written, over all connections. */
+    /** {@return messages written, over all connections} */
     long getMessagesSent();
 
-    /** Payload bytes written, over all connections. */
+    /** {@return payload bytes written, over all connections} */
     long getBytesSent();
 
-    /** Messages received, over all connections. */
+    /** {@return messages received, over all connections} */
     long getMessagesReceived();
 
-    /** Payload bytes received, over all connections. */
+    /** {@return payload bytes received, over all connections} */
     long getBytesReceived();
 
-    /** Payload bytes queued for sending on the open connections. */
+    /** {@return payload bytes queued for sending on the open connections} */
     long getQueuedBytes();
 
-    /** Failed handshakes by the name of their {@link io.github.lwsjava.WebSocketException.Kind}. */
+    /** {@return failed handshakes by the name of their {@link io.github.lwsjava.WebSocketException.Kind}} */
     Map<String, Long> getHandshakesFailed();
 }

@@ -9,7 +9,13 @@ import java.util.Map;
 @FunctionalInterface
 public interface HttpHandler {
 
-    /** Returns the response to a request; runs on the service thread, so it must not block. */
+    /**
+     * Answers a request; runs on the service thread, so it must not block.
+     *
+     * @param request the request, its body complete
+     * @return the response; null is answered with 500
+     * @throws Exception answered with 500 "internal error" (and logged)
+     */
     Response handle(Request request) throws Exception;
 
     /**
@@ -23,17 +29,28 @@ public interface HttpHandler {
      */
     record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
 
-        /** A request without query or headers (for tests of handlers). */
+        /**
+         * A request without query or headers (for tests of handlers).
+         *
+         * @param method "GET", "POST" or "OTHER"
+         * @param path the request path
+         * @param body the request body
+         */
         public Request(String method, String path, byte[] body) {
             this(method, path, "", Map.of(), body);
         }
 
-        /** The body as UTF-8 text. */
+        /** {@return the body as UTF-8 text} */
         public String bodyText() {
             return new String(body, UTF_8);
         }
 
-        /** A header by case-insensitive name, or null. */
+        /**
+         * A header by case-insensitive name.
+         *
+         * @param name the header's name
+         * @return its value, or null when the request has no such header
+         */
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -47,12 +64,24 @@ public interface HttpHandler {
      * @param body the response body
      */
     record Response(int status, String contentType, byte[] body) {
-        /** A text/plain response. */
+        /**
+         * A text/plain response.
+         *
+         * @param status the HTTP status code
+         * @param text the body, sent as UTF-8
+         * @return the response
+         */
         public static Response text(int status, String text) {
             return new Response(status, "text/plain; charset=utf-8", text.getBytes(UTF_8));
         }
 
-        /** An application/json response. */
+        /**
+         * An application/json response.
+         *
+         * @param status the HTTP status code
+         * @param json the body, sent as UTF-8
+         * @return the response
+         */
         public static Response json(int status, String json) {
             return new Response(status, "application/json", json.getBytes(UTF_8));
         }

@@ -21,7 +21,12 @@ import io.github.lwsjava.engine.HttpHeaders;
 public record UpgradeRequest(String path, String query, Map<String, String> headers, String remoteAddress,
                              String protocol) {
 
-    /** A header by case-insensitive name, or null. */
+    /**
+     * A header by case-insensitive name.
+     *
+     * @param name the header's name
+     * @return its value, or null when the request has no such header
+     */
     public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
     }

@@ -80,7 +80,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** A builder with the defaults: 127.0.0.1, a port the system picks, no TLS, no limits but 16 MiB messages. */
+    /**
+     * {@return a builder with the defaults: 127.0.0.1, a port the system picks, no TLS, 16 MiB messages, 30 s idle
+     * time-out}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -231,22 +234,22 @@ public final class WebSocketServer implements AutoCloseable {
         return first;
     }
 
-    /** The port of the first vhost (the one picked by the system when 0 was asked). */
+    /** {@return the port of the first vhost (the one picked by the system when 0 was asked)} */
     public int port() {
         return ports.get(0);
     }
 
-    /** The ports of every vhost, in the order they were configured. */
+    /** {@return the ports of every vhost, in the order they were configured} */
     public List<Integer> ports() {
         return List.copyOf(ports);
     }
 
-    /** The counters of this server's connections, since it was built (any thread). */
+    /** {@return the counters of this server's connections since it was built (any thread)} */
     public io.github.lwsjava.metrics.EndpointStats stats() {
         return engine.stats();
     }
 
-    /** The open connections. */
+    /** {@return the open connections (empty once the server is closed)} */
     public List<WebSocket> connections() {
         CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
         try {
@@ -260,12 +263,22 @@ public final class WebSocketServer implements AutoCloseable {
     /**
      * The upgrade request that opened a connection of this server (path, query, headers, remote address), or
      * null when the connection is not one of this server's open connections.
+     *
+     * @param connection a connection of this server
+     * @return its upgrade request, or null
      */
     public UpgradeRequest upgradeRequest(WebSocket connection) {
         return connection instanceof Connection c ? upgradeRequests.get(c.id()) : null;
     }
 
-    /** Sends text to every open connection of the named protocol (null: the default handler's). */
+    /**
+     * Sends text to every open connection of the named protocol, from the service thread.
+     *
+     * @param protocol the subprotocol's name; null for the default handler's connections
+     * @param text the message
+     * @throws IllegalArgumentException when the server has no such protocol
+     * @throws WebSocketException of kind SHUTDOWN when the server is closed
+     */
     public void broadcast(String protocol, String text) {
         int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
         if (index < 0 || index == 1) {
@@ -295,12 +308,20 @@ public final class WebSocketServer implements AutoCloseable {
      *
      * @throws IllegalStateException on the service thread (in a listener without an executor), where it would
      *         wait for itself
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitClose() throws InterruptedException {
         engine.awaitStopped(null);
     }
 
-    /** Waits up to timeout until the server is closed; whether it is. See {@link #awaitClose()}. */
+    /**
+     * Waits until the server is closed, as {@link #awaitClose()} does, up to a time limit.
+     *
+     * @param timeout the longest wait
+     * @return whether the server is closed
+     * @throws IllegalStateException on the service thread
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public boolean awaitClose(Duration timeout) throws InterruptedException {
         return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
     }
@@ -410,6 +431,7 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Runs on the service thread while the request's headers exist: must not block.
          *
+         * @param request the upgrade request
          * @return 0 to accept, or the HTTP status (400-599) the client gets instead of the upgrade; a filter that
          *         throws refuses with 500
          */
@@ -439,7 +461,13 @@ public final class WebSocketServer implements AutoCloseable {
             super(Duration.ofSeconds(30));
         }
 
-        /** The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface). */
+        /**
+         * The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface).
+         *
+         * @param host an address or host name
+         * @return this builder
+         * @throws IllegalArgumentException when it is empty
+         */
         public Builder host(String host) {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host is empty");
@@ -448,7 +476,13 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The port (default 0: the system picks a free one; {@link #port()} tells which). */
+        /**
+         * The port (default 0: the system picks a free one; {@link WebSocketServer#port()} tells which).
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException when it is outside 0-65535
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is outside 0-65535");
@@ -457,13 +491,27 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves wss:// with this certificate and key. */
+        /**
+         * Serves wss:// with this certificate and key.
+         *
+         * @param tls the server's TLS settings; null for plain ws://
+         * @return this builder
+         */
         public Builder tls(TlsOptions tls) {
             this.tls = tls;
             return this;
         }
 
-        /** Another vhost on its own port, plain (tls null) or TLS, serving the same protocols and mounts. */
+        /**
+         * Another vhost on its own port, plain or TLS, serving the same protocols and mounts.
+         *
+         * @param name the vhost's name
+         * @param host the interface to listen on
+         * @param port 0 to 65535
+         * @param tls its TLS settings; null for plain ws://
+         * @return this builder
+         * @throws IllegalArgumentException when the port is outside 0-65535
+         */
         public Builder vhost(String name, String host, int port, TlsOptions tls) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is outside 0-65535");
@@ -475,13 +523,23 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Handles connections that ask for no subprotocol. (A client that lists subprotocols of which the server
          * knows none is refused by lws.)
+         *
+         * @param handler receives each such connection's events (on the service thread, or the executor)
+         * @return this builder
          */
         public Builder handler(WebSocket.Listener handler) {
             this.defaultHandler = handler;
             return this;
         }
 
-        /** Handles connections that ask for this subprotocol. */
+        /**
+         * Handles connections that ask for this subprotocol.
+         *
+         * @param name the subprotocol (an HTTP token, not starting with "lws-java-")
+         * @param handler receives each such connection's events
+         * @return this builder
+         * @throws IllegalArgumentException naming an invalid name
+         */
         public Builder protocol(String name, WebSocket.Listener handler) {
             if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || name.startsWith("lws-java-")) {
                 throw new IllegalArgumentException("invalid protocol name '" + name + "'");
@@ -490,18 +548,39 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Decides on each upgrade request (headers, path, address) before it is accepted. */
+        /**
+         * Decides on each upgrade request (headers, path, address) before it is accepted, on the service thread.
+         *
+         * @param filter the filter
+         * @return this builder
+         */
         public Builder upgradeFilter(UpgradeFilter filter) {
             this.upgradeFilter = filter;
             return this;
         }
 
-        /** Serves the files of directory under mountpoint ("/" for the root), index.html by default. */
+        /**
+         * Serves the files of a directory under a mountpoint, index.html by default.
+         *
+         * @param mountpoint where, starting with "/" ("/" for the root)
+         * @param directory the files
+         * @return this builder
+         * @throws IllegalArgumentException when the mountpoint does not start with / or the directory does not exist
+         */
         public Builder staticFiles(String mountpoint, Path directory) {
             return staticFiles(mountpoint, directory, "index.html", Duration.ZERO);
         }
 
-        /** Serves files, with a default document and a Cache-Control max-age (zero: no caching headers). */
+        /**
+         * Serves the files of a directory, with a default document and a Cache-Control max-age.
+         *
+         * @param mountpoint where, starting with "/"
+         * @param directory the files
+         * @param defaultDocument the file served for the directory itself
+         * @param cacheMaxAge the max-age; zero for no caching headers
+         * @return this builder
+         * @throws IllegalArgumentException when the mountpoint does not start with / or the directory does not exist
+         */
         public Builder staticFiles(String mountpoint, Path directory, String defaultDocument, Duration cacheMaxAge) {
             checkMountpoint(mountpoint);
             if (directory == null || !Files.isDirectory(directory)) {
@@ -514,6 +593,11 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Serves files ending with extension (".wasm") with this Content-Type on every static mount, beside lws's
          * own table (html, css, js, json, png, jpg, svg, ...).
+         *
+         * @param extension the file extension, with or without the dot
+         * @param contentType the Content-Type, e.g. "application/wasm"
+         * @return this builder
+         * @throws IllegalArgumentException when either is malformed
          */
         public Builder mimeType(String extension, String contentType) {
             if (extension == null || !extension.matches("\\.?[A-Za-z0-9_+-]+") || contentType == null
@@ -524,14 +608,27 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers GET and POST requests under mountpoint with handler (on the service thread: be quick). */
+        /**
+         * Answers GET and POST requests under a mountpoint with a handler (on the service thread: be quick).
+         *
+         * @param mountpoint where, starting with "/"
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the mountpoint does not start with /
+         */
         public Builder http(String mountpoint, HttpHandler handler) {
             checkMountpoint(mountpoint);
             mounts.add(new Mount(mountpoint, null, null, 0, handler));
             return this;
         }
 
-        /** Refuses upgrades with 503 beyond this many open connections (0: no limit). */
+        /**
+         * Refuses upgrades with 503 beyond this many open connections.
+         *
+         * @param limit the most open connections; 0 for no limit
+         * @return this builder
+         * @throws IllegalArgumentException when it is negative
+         */
         public Builder maxConnections(int limit) {
             if (limit < 0) {
                 throw new IllegalArgumentException("maxConnections must not be negative, not " + limit);
@@ -540,7 +637,13 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Creates the server and starts listening; throws IllegalStateException when it cannot. */
+        /**
+         * Creates the server and starts listening.
+         *
+         * @return the server, listening
+         * @throws IllegalStateException when it cannot listen (the reason, e.g. the errno's text or a TLS file's
+         *         problem, is in the message) or has neither handler, protocol nor HTTP mount
+         */
         public WebSocketServer build() {
             if (defaultHandler == null && protocols.isEmpty() && mounts.isEmpty()) {
                 throw new IllegalStateException("a server needs a handler, a protocol or an HTTP mount");
