@@ -36,6 +36,34 @@ set(LWS_CMAKE_OPTIONS
   # WebSocket over HTTP/1.1 only: no h2 ALPN, so browsers and peers take the RFC 6455 upgrade path.
   -DLWS_WITH_HTTP2=OFF
   -DDISABLE_WERROR=ON
+  # The same lws on every build machine (issue 18): lws's CMake probes the machine for optional headers and
+  # libraries, and what it finds changes lws_config.h, the public headers (so the Parser's bindings) and the
+  # link. Each probe that a development package can flip is pinned here to the result of a clean Debian 12.
+  # <sys/capability.h> and libcap (libcap-dev, also pulled in by libwebsockets-dev): lws would add a
+  # cap_value_t array to lws_context_creation_info and link -lcap.
+  -DLWS_HAVE_SYS_CAPABILITY_H=OFF
+  -DLWS_HAVE_LIBCAP=OFF
+  # Event libraries (libuv1-dev, libev-dev, libevent-dev, libglib2.0-dev, libsystemd-dev for sd-event, libubox
+  # for uloop): off by default in 4.3.5, each would look for its library and link it; lws-java runs lws's own
+  # poll() loop.
+  -DLWS_WITH_LIBUV=OFF
+  -DLWS_WITH_LIBEV=OFF
+  -DLWS_WITH_LIBEVENT=OFF
+  -DLWS_WITH_GLIB=OFF
+  -DLWS_WITH_SDEVENT=OFF
+  -DLWS_WITH_ULOOP=OFF
+  # Other libraries lws links when asked (libsqlite3-dev, libhubbub, libdbus-1-dev, miniz), and the
+  # overlayfs/mount helpers: off by default, off here for good.
+  -DLWS_WITH_SQLITE3=OFF
+  -DLWS_WITH_HUBBUB=OFF
+  -DLWS_ROLE_DBUS=OFF
+  -DLWS_WITH_MINIZ=OFF
+  -DLWS_WITH_FSMOUNT=OFF
+  # lws names its version after `git describe` in its source directory, which is inside the lws-java checkout
+  # (so the version, LWS_BUILD_HASH, changed with every lws-java commit), or "unknown" where git is missing: a
+  # fixed name instead, "4.3.5-lws-java" (lws_get_library_version()).
+  -DCMAKE_DISABLE_FIND_PACKAGE_Git=ON
+  -DLWS_BUILD_HASH=lws-java
   # Keep absolute build paths out of the binaries (MSVC has no -ffile-prefix-map and records none).
   "-DCMAKE_C_FLAGS=${LWS_C_FLAGS}"
 )
