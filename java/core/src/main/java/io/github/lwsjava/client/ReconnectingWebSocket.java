@@ -1,7 +1,6 @@
 package io.github.lwsjava.client;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.WebSocketException.Kind;
 import io.github.lwsjava.engine.Engine;
+import io.github.lwsjava.engine.Rfc6455;
 
 /**
  * A client WebSocket that connects again when its connection is lost, under a {@link ReconnectPolicy}. Made by
@@ -413,9 +413,7 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<WebSocket> sendPing(ByteBuffer payload) {
-        if (payload.remaining() > 125) {
-            throw new IllegalArgumentException("ping payload of " + payload.remaining() + " bytes: at most 125");
-        }
+        Rfc6455.checkPing(payload.remaining());
         byte[] copy = new byte[payload.remaining()];
         payload.duplicate().get(copy);
         return send(ws -> ws.sendPing(ByteBuffer.wrap(copy)), copy.length, false);
@@ -490,13 +488,7 @@ public final class ReconnectingWebSocket implements WebSocket {
      */
     @Override
     public CompletableFuture<WebSocket> sendClose(int code, String reason) {
-        boolean valid = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
-        if (!valid) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent: use 1000-1003, 1007-1014 or 3000-4999");
-        }
-        if (reason != null && reason.getBytes(StandardCharsets.UTF_8).length > 123) {
-            throw new IllegalArgumentException("close reason of more than 123 bytes of UTF-8");
-        }
+        Rfc6455.checkClose(code, reason);
         WebSocket open;
         List<Queued> dropped;
         synchronized (this) {

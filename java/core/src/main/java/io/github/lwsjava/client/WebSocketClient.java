@@ -19,6 +19,7 @@ import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.engine.ServiceFuture;
 import io.github.lwsjava.lws.lws;
 import io.github.lwsjava.lws.lws_client_connect_info;
@@ -134,13 +135,7 @@ public final class WebSocketClient implements AutoCloseable {
 
     /** {@return the open and connecting connections (empty once the client is closed)} */
     public List<WebSocket> connections() {
-        CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
-        try {
-            engine.execute(() -> result.complete(new ArrayList<>(engine.connectionsSnapshot())));
-        } catch (WebSocketException closed) {
-            return List.of();
-        }
-        return result.orTimeout(5, TimeUnit.SECONDS).join();
+        return engine.connections();
     }
 
     /** {@return the counters of this client's connections since it was built (any thread)} */
@@ -239,7 +234,7 @@ public final class WebSocketClient implements AutoCloseable {
          * @throws IllegalArgumentException naming an invalid name or value
          */
         public ConnectionBuilder header(String name, String value) {
-            if (name == null || name.isBlank() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!Rfc6455.isToken(name)) {
                 throw new IllegalArgumentException("invalid header name '" + name + "'");
             }
             if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
@@ -258,7 +253,7 @@ public final class WebSocketClient implements AutoCloseable {
          */
         public ConnectionBuilder subprotocols(String... names) {
             for (String n : names) {
-                if (n == null || n.isBlank() || !n.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                if (!Rfc6455.isToken(n)) {
                     throw new IllegalArgumentException("invalid subprotocol name '" + n + "'");
                 }
                 subprotocols.add(n);

@@ -160,9 +160,7 @@ public final class Connection implements WebSocket {
 
     @Override
     public CompletableFuture<WebSocket> sendPing(ByteBuffer payload) {
-        if (payload.remaining() > 125) {
-            throw new IllegalArgumentException("ping payload of " + payload.remaining() + " bytes: at most 125");
-        }
+        Rfc6455.checkPing(payload.remaining());
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         return send(bytes, 0, bytes.length, LWSJ_PING);
@@ -230,7 +228,7 @@ public final class Connection implements WebSocket {
 
     @Override
     public CompletableFuture<WebSocket> sendClose(int code, String reason) {
-        CloseCodes.check(code, reason);
+        Rfc6455.checkClose(code, reason);
         if (state == State.CLOSED) {
             return closedFuture;
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lwsj_engine;
@@ -174,6 +175,20 @@ public final class Engine {
     /** Service thread: the live connections. */
     public List<Connection> connectionsSnapshot() {
         return new ArrayList<>(connections.values());
+    }
+
+    /** Any thread: the open connections, taken on the service thread; empty once the engine has stopped. */
+    public List<WebSocket> connections() {
+        if (onServiceThread()) {
+            return new ArrayList<>(connections.values());
+        }
+        CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
+        try {
+            execute(() -> result.complete(new ArrayList<>(connections.values())));
+        } catch (WebSocketException stopped) {
+            return List.of();
+        }
+        return result.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     /**

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
@@ -20,6 +18,7 @@ import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.HttpHeaders;
 import io.github.lwsjava.engine.Lws;
+import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.lws.lws_context;
 import io.github.lwsjava.lws.lws_context_creation_info;
 import io.github.lwsjava.lws.lws_http_mount;
@@ -251,13 +250,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** {@return the open connections (empty once the server is closed)} */
     public List<WebSocket> connections() {
-        CompletableFuture<List<WebSocket>> result = new CompletableFuture<>();
-        try {
-            engine.execute(() -> result.complete(new ArrayList<>(engine.connectionsSnapshot())));
-        } catch (WebSocketException closed) {
-            return List.of();
-        }
-        return result.orTimeout(5, TimeUnit.SECONDS).join();
+        return engine.connections();
     }
 
     /**
@@ -541,7 +534,7 @@ public final class WebSocketServer implements AutoCloseable {
          * @throws IllegalArgumentException naming an invalid name
          */
         public Builder protocol(String name, WebSocket.Listener handler) {
-            if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || name.startsWith("lws-java-")) {
+            if (!Rfc6455.isToken(name) || name.startsWith("lws-java-")) {
                 throw new IllegalArgumentException("invalid protocol name '" + name + "'");
             }
             protocols.put(name, handler);
