@@ -210,46 +210,42 @@ static void on_message(const unsigned char *p, size_t len, int kind)
 		lwsj_wake(app->engine, app->ctx); /* as Engine.execute does from a listener thread */
 }
 
-/* Reads a refused client upgrade's response headers the way lws-java does (HttpHeaders.read). */
-static void read_response(long long wsi)
+/* Reads every header of a request or a refused client upgrade's response the way lws-java does
+ * (engine/HttpHeaders): every token into one 8 KiB scratch buffer, then the custom headers. */
+static void read_headers(long long wsi, char *buf, int scratch)
 {
-	enum { SCRATCH = 8192 };
-	char *buf = malloc(SCRATCH);
 	int token, n;
 
 	for (token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
-		n = lwsj_header(wsi, token, buf, SCRATCH);
-		if (n >= SCRATCH || (n >= 0 && buf[n]))
+		n = lwsj_header(wsi, token, buf, scratch);
+		if (n >= scratch || (n >= 0 && buf[n]))
 			fz_fail("lwsj_header(%d) returned %d without a NUL there", token, n);
 		if (n > 0)
 			touch(buf, (size_t)n);
 	}
-	n = lwsj_custom_headers(wsi, buf, SCRATCH);
-	if (n < 0 || n > SCRATCH)
+	n = lwsj_custom_headers(wsi, buf, scratch);
+	if (n < 0 || n > scratch)
 		fz_fail("lwsj_custom_headers returned %d", n);
 	touch(buf, (size_t)n);
+}
+
+enum { SCRATCH = 8192 };
+
+static void read_response(long long wsi)
+{
+	char *buf = malloc(SCRATCH);
+
+	read_headers(wsi, buf, SCRATCH);
 	free(buf);
 }
 
-/* Reads a request's headers the way lws-java does (UpgradeRequest.read / WebSocketServer.http): every token
- * into one 8 KiB scratch buffer, then the custom headers, then the peer's address. */
+/* A request's headers (UpgradeRequest / WebSocketServer.http), then its path and the peer's address. */
 static void read_request(long long wsi, char *path, size_t path_len)
 {
-	enum { SCRATCH = 8192 };
 	char *buf = malloc(SCRATCH);
-	int token, n;
+	int n;
 
-	for (token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
-		n = lwsj_header(wsi, token, buf, SCRATCH);
-		if (n >= SCRATCH || (n >= 0 && buf[n]))
-			fz_fail("lwsj_header(%d) returned %d without a NUL there", token, n);
-		if (n > 0)
-			touch(buf, (size_t)n);
-	}
-	n = lwsj_custom_headers(wsi, buf, SCRATCH);
-	if (n < 0 || n > SCRATCH)
-		fz_fail("lwsj_custom_headers returned %d", n);
-	touch(buf, (size_t)n);
+	read_headers(wsi, buf, SCRATCH);
 	path[0] = '\0';
 	if ((n = lwsj_header(wsi, WSI_TOKEN_GET_URI, buf, SCRATCH)) < 0)
 		n = lwsj_header(wsi, WSI_TOKEN_POST_URI, buf, SCRATCH);
