@@ -31,7 +31,7 @@ modules=java/testkit,presets,java/core,java/reliability-it,java/server-it,java/c
 tests=()
 if [ "$smoke" = 1 ]; then
   modules=java/testkit,presets,java/core,java/reliability-it
-  tests=(-Dtest='EchoTest,HostileClientTest,HostileServerTest,OversizeMessageTest' -Dsurefire.failIfNoSpecifiedTests=false)
+  tests=(-Dtest='EchoTest,ErrorsTest,HostileClientTest,HostileServerTest,FailAfterValidMessageTest,OversizeMessageTest' -Dsurefire.failIfNoSpecifiedTests=false)
 fi
 
 mvn_log=$(mktemp "${TMPDIR:-/tmp}/lws-java-sanitize.XXXXXX.log")
