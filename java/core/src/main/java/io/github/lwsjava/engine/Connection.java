@@ -474,8 +474,9 @@ public final class Connection implements WebSocket {
         closedBy = ClosedBy.NETWORK;
         state = State.CLOSED;
         engine.remove(this);
-        if (opened.completeExceptionally(error)) {
-            engine.counters.handshakeFailed(error.kind());
+        if (!opened.isDone()) {
+            engine.counters.handshakeFailed(error.kind()); // counted before anyone waiting on opened wakes up
+            opened.completeExceptionally(error);
             dispatch.onError(error);
             dispatch.onClose(ABNORMAL_CLOSURE, error.getMessage());
         }
