@@ -15,8 +15,9 @@ jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 start=$(date +%s)
 mkdir -p "$build"
 
-# Per-platform choices (docs/platforms.md). Linux links the system's shared libssl3/libz; macOS and Windows
-# link static OpenSSL and zlib (LWSJ_STATIC_DEPS=1: OPENSSL_ROOT_DIR / ZLIB_ROOT name where they are).
+# Per-platform choices (docs/platforms.md). Every platform links static OpenSSL and zlib into the JNI library
+# (LWSJ_STATIC_DEPS=1; OPENSSL_ROOT_DIR / ZLIB_ROOT name where they are: on Linux the distribution's libssl.a,
+# libcrypto.a and libz.a); LWSJ_STATIC_DEPS=0 links the system's shared libssl3/libz instead.
 platform_args=()
 nm=${NM:-nm}
 case "$platform" in
@@ -28,11 +29,19 @@ case "$platform" in
   macosx-x86_64) platform_args+=(-DCMAKE_OSX_ARCHITECTURES=x86_64) ;;
   macosx-arm64)  platform_args+=(-DCMAKE_OSX_ARCHITECTURES=arm64) ;;
 esac
-case "$platform" in macosx-*|windows-*) static_deps=${LWSJ_STATIC_DEPS:-1} ;; *) static_deps=${LWSJ_STATIC_DEPS:-0} ;; esac
+static_deps=${LWSJ_STATIC_DEPS:-1}
 if [ "$static_deps" = 1 ]; then
   platform_args+=(-DOPENSSL_USE_STATIC_LIBS=ON -DZLIB_USE_STATIC_LIBS=ON)
   [ -n "${OPENSSL_ROOT_DIR:-}" ] && platform_args+=(-DOPENSSL_ROOT_DIR="$OPENSSL_ROOT_DIR")
   [ -n "${ZLIB_ROOT:-}" ] && platform_args+=(-DZLIB_ROOT="$ZLIB_ROOT")
+fi
+
+# FindOpenSSL and FindZLIB keep what they found in lws's CMake cache: after a switch between static and shared
+# dependencies, lws configures afresh.
+lws_cache="$build/cmake/lws-prefix/src/lws-build/CMakeCache.txt"
+if [ -f "$lws_cache" ]; then
+  had=$(sed -nE 's/^OPENSSL_USE_STATIC_LIBS:[A-Z]*=(.*)$/\1/p' "$lws_cache")
+  [ "${had:-OFF}" = "$([ "$static_deps" = 1 ] && echo ON || echo OFF)" ] || rm -f "$lws_cache"
 fi
 
 cmake -S "$here/native" -B "$build/cmake" -DCMAKE_BUILD_TYPE=Release \

@@ -103,6 +103,7 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 log "mvn install passed in $(( $(date +%s) - start )) s"
+bash "$here/scripts/check-native.sh"   # the Linux JNI library: glibc only, its GLIBC_* floor, nothing exported but JNI
 
 # ---- a user's build from the artifacts alone: README's examples against each other (LWSJ_SKIP_CONSUMER=1 skips it)
 if [ "${LWSJ_SKIP_CONSUMER:-0}" != 1 ]; then
