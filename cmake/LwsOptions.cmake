@@ -68,10 +68,10 @@ set(LWS_CMAKE_OPTIONS
   "-DCMAKE_C_FLAGS=${LWS_C_FLAGS}"
 )
 
-# Dependencies (docs/platforms.md): the system's shared libssl3/libz on Linux; static OpenSSL and zlib on
-# macOS and Windows, chosen with -DOPENSSL_ROOT_DIR=... -DOPENSSL_USE_STATIC_LIBS=ON -DZLIB_ROOT=...
-# -DZLIB_USE_STATIC_LIBS=ON (LWSJ_CMAKE_ARGS of scripts/build-native.sh). native/CMakeLists.txt hands these,
-# and a cross toolchain file, on to the lws build.
+# Dependencies (docs/platforms.md): static OpenSSL and zlib on every platform, chosen with
+# -DOPENSSL_USE_STATIC_LIBS=ON -DZLIB_USE_STATIC_LIBS=ON and where needed -DOPENSSL_ROOT_DIR=... -DZLIB_ROOT=...
+# (scripts/build-native.sh; LWSJ_STATIC_DEPS=0 for the system's shared libraries). native/CMakeLists.txt hands
+# these, and a cross toolchain file, on to the lws build.
 set(LWS_FORWARDED_VARIABLES
   CMAKE_TOOLCHAIN_FILE CMAKE_OSX_ARCHITECTURES CMAKE_OSX_DEPLOYMENT_TARGET CMAKE_MSVC_RUNTIME_LIBRARY
   OPENSSL_ROOT_DIR OPENSSL_USE_STATIC_LIBS OPENSSL_MSVC_STATIC_RT ZLIB_ROOT ZLIB_USE_STATIC_LIBS
