@@ -59,6 +59,10 @@ set(LWS_CMAKE_OPTIONS
   -DLWS_ROLE_DBUS=OFF
   -DLWS_WITH_MINIZ=OFF
   -DLWS_WITH_FSMOUNT=OFF
+  # <openssl/ecdh.h>: lws looks for it on the system's include path only, so it was found with Debian's
+  # libssl-dev in /usr/include and missed with an OpenSSL elsewhere (OPENSSL_ROOT_DIR); every OpenSSL lws-java
+  # builds with has it, and lws merely includes it.
+  -DLWS_HAVE_OPENSSL_ECDH_H=ON
   # lws names its version after `git describe` in its source directory, which is inside the lws-java checkout
   # (so the version, LWS_BUILD_HASH, changed with every lws-java commit), or "unknown" where git is missing: a
   # fixed name instead, "4.3.5-lws-java" (lws_get_library_version()).
