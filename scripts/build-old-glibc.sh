@@ -121,7 +121,8 @@ for tls in "" --tls; do
   head -1 /tmp/server.log
   echo "client $url $ca"
   timeout 60 java -jar /demo/demo.jar client $ca "$url" hello "from Debian 11" || status=1
-  timeout 60 java -jar /demo/demo.jar client $ca --count 50 --size 65536 "$url" | tail -1 || status=1
+  timeout 60 java -jar /demo/demo.jar client $ca --count 50 --size 65536 "$url" > /tmp/client.log 2>&1 || status=1
+  tail -1 /tmp/client.log
   kill $pid 2>/dev/null; wait $pid 2>/dev/null
 done
 exit $status
