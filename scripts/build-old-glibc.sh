@@ -115,7 +115,7 @@ for tls in "" --tls; do
   rm -f /tmp/server.log
   timeout 120 java -jar /demo/demo.jar server --port 0 $tls --stop-after 100 > /tmp/server.log 2>&1 &
   pid=$!
-  i=0; while [ $i -lt 60 ] && ! grep -qE 'listening: wss?://' /tmp/server.log; do sleep 1; i=$((i + 1)); done
+  i=0; while [ $i -lt 60 ] && ! grep -qE 'listening: wss?://' /tmp/server.log 2>/dev/null; do sleep 1; i=$((i + 1)); done
   url=$(sed -nE 's/^listening: (wss?:\/\/[^ ]+).*/\1/p' /tmp/server.log | head -1)
   ca=""; [ -n "$tls" ] && ca="--ca $(grep -oE '/[^ ]+\.pem' /tmp/server.log | head -1)"
   head -1 /tmp/server.log
