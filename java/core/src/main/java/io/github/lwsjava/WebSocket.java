@@ -158,6 +158,20 @@ public interface WebSocket extends AutoCloseable {
     /** {@return the request path (with query) of the handshake} */
     String path();
 
+    /**
+     * {@return this connection's id: unique among the connections of its client or server, the same for the
+     * connection's whole life} Ids count up from 1 in the order connections were started (client) or accepted
+     * (server).
+     */
+    long id();
+
+    /**
+     * {@return the URL of this connection} A client's is the URL it connected to; a server's is
+     * {@code ws://} or {@code wss://}, the request's {@code Host} header, then its path and query, as the upgrade
+     * request named them.
+     */
+    String url();
+
     /** {@return the peer's address as text} */
     String remoteAddress();
 
@@ -183,6 +197,18 @@ public interface WebSocket extends AutoCloseable {
          * @param webSocket the connection
          */
         default void onOpen(WebSocket webSocket) {}
+
+        /**
+         * The connection's {@link WebSocket#state()} changed; called once for every change, in order with the other
+         * callbacks: to OPEN before {@link #onOpen}, to CLOSING when this side asks for the close (a close the peer
+         * starts goes from OPEN to CLOSED), to CLOSED before {@code onError} (when it could not be opened) and
+         * {@link #onClose}.
+         *
+         * @param webSocket the connection
+         * @param from the state before
+         * @param to the state now (or, with an executor, the state it changed to then)
+         */
+        default void onStateChange(WebSocket webSocket, State from, State to) {}
 
         /**
          * A whole text message arrived.

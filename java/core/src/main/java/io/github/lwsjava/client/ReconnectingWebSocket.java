@@ -43,6 +43,7 @@ public final class ReconnectingWebSocket implements WebSocket {
     private final WebSocketClient client;
     private final WebSocketClient.ConnectionBuilder builder;
     private final String url;
+    private final long id;
     private final ReconnectPolicy policy;
     private final Listener listener;
     private final ReconnectListener events;
@@ -51,6 +52,7 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     // guarded by this
     private State state = State.CONNECTING;
+    private State reported = State.CONNECTING; // the state the listener last heard of (onStateChange)
     private ClosedBy closedBy;        // set with state CLOSED
     private boolean stopped;          // no more attempts: closed by the user, gave up, or client closed
     private Attempt attempt;          // the connection being made or open now
@@ -78,6 +80,7 @@ public final class ReconnectingWebSocket implements WebSocket {
         this.closedFuture = client.newFuture();
         this.builder = builder;
         this.url = url;
+        this.id = client.nextId();
         this.policy = policy;
         this.listener = listener;
         this.events = listener instanceof ReconnectListener r ? r : NO_EVENTS;
@@ -151,6 +154,7 @@ public final class ReconnectingWebSocket implements WebSocket {
             if (reconnect) {
                 safely(() -> events.onReconnected(this, a.number));
             }
+            report(State.OPEN);
             safely(() -> listener.onOpen(this));
         } finally {
             flush(ws);
@@ -193,6 +197,7 @@ public final class ReconnectingWebSocket implements WebSocket {
             finish(code, reason, null, by);
             return;
         }
+        report(State.CONNECTING);
         safely(() -> events.onDisconnected(this, code, reason));
         scheduleNext(new WebSocketException(Kind.CLOSED, "the connection to " + url + " was lost (" + code
                 + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")"));
@@ -276,6 +281,7 @@ public final class ReconnectingWebSocket implements WebSocket {
                     : new WebSocketException(Kind.CLOSED, "closed before a connection to " + url + " opened: " + reason);
             firstOpen.completeExceptionally(e);
         }
+        report(State.CLOSED);
         safely(() -> listener.onClose(this, code, reason));
         closedFuture.complete(this);
     }
@@ -297,6 +303,18 @@ public final class ReconnectingWebSocket implements WebSocket {
         if (finishNow) {
             finish(GOING_AWAY, "the client is closed", new WebSocketException(Kind.SHUTDOWN, "the client is closed"),
                     ClosedBy.APPLICATION);
+        }
+    }
+
+    /** Tells the listener that the state is now {@code to}, once per change, in the order of the changes. */
+    private void report(State to) {
+        State from;
+        synchronized (this) {
+            from = reported;
+            reported = to;
+        }
+        if (from != to) {
+            safely(() -> listener.onStateChange(this, from, to));
         }
     }
 
@@ -339,6 +357,17 @@ public final class ReconnectingWebSocket implements WebSocket {
         @Override
         public void onOpen(WebSocket ws) {
             attemptOpened(this, ws);
+        }
+
+        @Override
+        public void onStateChange(WebSocket ws, State from, State to) {
+            boolean closing;
+            synchronized (ReconnectingWebSocket.this) { // sendClose() closes the current connection: it is closing
+                closing = to == State.CLOSING && attempt == this && state == State.CLOSING;
+            }
+            if (closing) {
+                report(State.CLOSING);
+            }
         }
 
         @Override
@@ -607,6 +636,21 @@ public final class ReconnectingWebSocket implements WebSocket {
     public String path() {
         WebSocket ws = lastOpenedConnection();
         return ws == null ? builder.path() : ws.path();
+    }
+
+    /**
+     * {@return this WebSocket's own id, from the same sequence as its client's connections and the same across
+     * reconnects} {@code current().id()} is the id of the connection open now.
+     */
+    @Override
+    public long id() {
+        return id;
+    }
+
+    /** {@return the URL it connects to, the same for every connection it makes} */
+    @Override
+    public String url() {
+        return url;
     }
 
     @Override

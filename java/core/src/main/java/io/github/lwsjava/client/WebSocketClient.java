@@ -89,6 +89,7 @@ public final class WebSocketClient implements AutoCloseable {
             info.extensions(lwsj_deflate_extensions());
         }
         setup.clientTls(info, config.tls);
+        setup.tcpKeepAlive(info, e.settings().tcpKeepAlive());
         info.connect_timeout_secs((int) Math.max(1, config.connectTimeout.toSeconds()));
         info.timeout_secs((int) Math.max(5, config.connectTimeout.toSeconds()));
         keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
@@ -201,6 +202,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     void forget(ReconnectingWebSocket ws) {
         reconnecting.remove(ws);
+    }
+
+    /** An id from the sequence of this client's connections, for a {@link ReconnectingWebSocket}. */
+    long nextId() {
+        return engine.nextConnectionId();
     }
 
     boolean onServiceThread() {
@@ -319,7 +325,7 @@ public final class WebSocketClient implements AutoCloseable {
 
         /** One connection, without reconnecting. */
         CompletableFuture<WebSocket> connectOnce(WebSocket.Listener listener) {
-            Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(),
+            Connection c = new Connection(engine, engine.nextConnectionId(), listener, url.path(), url.toString(),
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());
             c.target(url.hostAndPort());

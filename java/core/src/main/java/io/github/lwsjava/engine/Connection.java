@@ -35,6 +35,7 @@ public final class Connection implements WebSocket {
     private final CompletableFuture<WebSocket> opened;
     private final CompletableFuture<WebSocket> closedFuture;
     private final String path;
+    private final String url;
     private final Map<String, String> handshakeHeaders;
     private volatile State state = State.CONNECTING;
     private volatile ClosedBy closedBy; // set with state CLOSED, before onClose
@@ -64,15 +65,17 @@ public final class Connection implements WebSocket {
     /**
      * @param listener the application's listener, or null for pull style ({@link #receive})
      * @param path the request path of the handshake
+     * @param url the connection's URL ({@link #url()})
      * @param handshakeHeaders headers a client adds to its handshake (empty on the server side)
      */
-    public Connection(Engine engine, long id, Listener listener, String path, Map<String, String> handshakeHeaders,
-                      int receiveQueueCapacity) {
+    public Connection(Engine engine, long id, Listener listener, String path, String url,
+                      Map<String, String> handshakeHeaders, int receiveQueueCapacity) {
         this.engine = engine;
         this.id = id;
         this.opened = new ServiceFuture<>(engine);
         this.closedFuture = new ServiceFuture<>(engine);
         this.path = path;
+        this.url = url;
         this.handshakeHeaders = handshakeHeaders;
         if (listener == null) {
             this.receiveQueue = new ReceiveQueue(this, receiveQueueCapacity);
@@ -85,8 +88,14 @@ public final class Connection implements WebSocket {
                 engine.settings().maxPendingCalls(), engine.settings().maxPendingBytes());
     }
 
+    @Override
     public long id() {
         return id;
+    }
+
+    @Override
+    public String url() {
+        return url;
     }
 
     /** Completes when the handshake is done; fails with why the connection could not be made. */
@@ -247,7 +256,7 @@ public final class Connection implements WebSocket {
         }
         closeRequested = true;
         if (handle != 0) {
-            state = State.CLOSING;
+            moveTo(State.CLOSING);
             lwsj_close(handle, code, reason);
         } else {
             abandoned = true; // still connecting: close as soon as it opens
@@ -371,14 +380,14 @@ public final class Connection implements WebSocket {
         if (remoteAddress.isEmpty()) {
             this.remoteAddress = engine.memory.peer(wsi);
         }
-        state = State.OPEN;
         engine.counters.open.increment();
         engine.counters.opened.increment();
-        if (abandoned) { // closed or timed out while connecting
-            state = State.CLOSING;
+        if (abandoned) { // closed or timed out while connecting: it never opens for the listener
+            moveTo(State.CLOSING);
             lwsj_close(handle, NORMAL_CLOSURE, "");
             return;
         }
+        moveTo(State.OPEN);
         if (readPauses != 0) { // paused before it opened
             lwsj_read(handle, 0);
         }
@@ -432,7 +441,7 @@ public final class Connection implements WebSocket {
         }
         handle = 0; // dead from here on: lws frees it when this event returns
         wsi = 0;
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         engine.remove(this);
         WebSocketException closedError = new WebSocketException(Kind.CLOSED, "the WebSocket closed (" + code + ")");
         // sends still on their way to the service thread uncount themselves in write(): the count stays exact
@@ -448,6 +457,15 @@ public final class Connection implements WebSocket {
         }
         dispatch.onClose(code, reason);
         closedFuture.complete(this);
+    }
+
+    /** Service thread: the one place where the state changes; the listener hears every change in order. */
+    private void moveTo(State to) {
+        State from = state;
+        if (from != to) {
+            state = to;
+            dispatch.onStateChange(from, to);
+        }
     }
 
     /** A client's upgrade was answered with status instead of 101: the answer's headers are readable now. */
@@ -472,7 +490,7 @@ public final class Connection implements WebSocket {
         }
         abandoned = true;
         closedBy = ClosedBy.NETWORK;
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         engine.remove(this);
         if (!opened.isDone()) {
             engine.counters.handshakeFailed(error.kind()); // counted before anyone waiting on opened wakes up

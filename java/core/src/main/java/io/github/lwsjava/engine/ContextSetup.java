@@ -62,6 +62,16 @@ public final class ContextSetup {
         return retry;
     }
 
+    /**
+     * TCP keep-alive for the sockets of the vhost that info creates: lws sets the socket options on every socket
+     * it accepts or connects (client connections belong to the client context's default vhost).
+     */
+    public void tcpKeepAlive(lws_context_creation_info info, Engine.TcpKeepAlive keepAlive) {
+        if (keepAlive != null) {
+            info.ka_time(keepAlive.idleSeconds()).ka_interval(keepAlive.intervalSeconds()).ka_probes(keepAlive.probes());
+        }
+    }
+
     /** Client side of TLS: which CAs to trust, and a client certificate for mutual TLS. */
     public void clientTls(lws_context_creation_info info, TlsOptions tls) {
         if (tls == null) {

@@ -77,7 +77,12 @@ public final class Engine {
     /** Settings shared by every connection of an engine (see {@link EngineBuilder}). */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
                            boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter,
-                           java.time.Duration idleTimeout, int maxPendingCalls, long maxPendingBytes, boolean jmx) {
+                           java.time.Duration idleTimeout, int maxPendingCalls, long maxPendingBytes, boolean jmx,
+                           TcpKeepAlive tcpKeepAlive) {
+    }
+
+    /** TCP keep-alive (SO_KEEPALIVE) with its times in seconds and its probe count; null in Settings for none. */
+    public record TcpKeepAlive(int idleSeconds, int intervalSeconds, int probes) {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {

@@ -22,6 +22,7 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     private int maxPendingCalls = 256;
     private long maxPendingBytes = 16L << 20;
     private boolean jmx;
+    private Engine.TcpKeepAlive tcpKeepAlive;
 
     /** @param idleTimeout the face's default {@link #idleTimeout} (zero: none) */
     protected EngineBuilder(Duration idleTimeout) {
@@ -111,6 +112,30 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     }
 
     /**
+     * TCP keep-alive on every connection's socket (off by default): after {@code idle} without traffic the kernel
+     * sends a probe every {@code interval}, and drops the connection when {@code probes} probes in a row go
+     * unanswered, which ends it with 1006. This finds dead peers and keeps NAT and firewall entries alive without
+     * WebSocket pings (see {@link #keepAlive} for those). On Linux lws also sets {@code TCP_USER_TIMEOUT} to
+     * {@code idle + interval * probes}, so unacknowledged data drops a connection after that long too; on macOS
+     * and the BSDs only SO_KEEPALIVE is set and the system's times apply.
+     *
+     * @param idle quiet time before the first probe, 1 to 32767 s
+     * @param interval time between probes, 1 to 32767 s
+     * @param probes unanswered probes before the connection is dropped, 1 to 127
+     * @return this builder
+     * @throws IllegalArgumentException naming a value out of range
+     */
+    public B tcpKeepAlive(Duration idle, Duration interval, int probes) {
+        if (idle == null || idle.toSeconds() < 1 || idle.toSeconds() > 32767 || interval == null
+                || interval.toSeconds() < 1 || interval.toSeconds() > 32767 || probes < 1 || probes > 127) {
+            throw new IllegalArgumentException("tcpKeepAlive(" + idle + ", " + interval + ", " + probes
+                    + "): idle and interval 1 to 32767 s, probes 1 to 127");
+        }
+        this.tcpKeepAlive = new Engine.TcpKeepAlive((int) idle.toSeconds(), (int) interval.toSeconds(), probes);
+        return self();
+    }
+
+    /**
      * Closes a connection with 1001 when nothing was received from it or written to it for this long (a server's
      * default is 30 s, a client's none); {@link Duration#ZERO} turns it off. Pongs count as received, so
      * {@link #keepAlive} keeps a connection whose peer answers pings from idling out.
@@ -174,6 +199,6 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     /** {@return these settings, as the engine takes them} (internal: {@code Engine} is not exported) */
     public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
-                hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx);
+                hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx, tcpKeepAlive);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
+import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocket.Listener;
 
 /**
@@ -45,6 +46,10 @@ final class ListenerDispatch {
 
     void onOpen() {
         run(() -> listener.onOpen(connection), 0);
+    }
+
+    void onStateChange(WebSocket.State from, WebSocket.State to) {
+        run(() -> listener.onStateChange(connection, from, to), 0);
     }
 
     void onText(String text, long bytes) {

@@ -50,6 +50,16 @@ public final class Lws {
         return NativeMemory.pointer(value);
     }
 
+    /** Whether the connection wsi (an address the C engine gave) speaks TLS. */
+    public static boolean isTls(long wsi) {
+        return lws_is_ssl(new io.github.lwsjava.lws.lws(pointer(wsi))) != 0;
+    }
+
+    /** The port that the vhost of the connection wsi listens on. */
+    public static int listenPort(long wsi) {
+        return lws_get_vhost_listen_port(lws_get_vhost(new io.github.lwsjava.lws.lws(pointer(wsi))));
+    }
+
     /** The System.Logger level of an lws log line of these LLL_* bits. */
     static System.Logger.Level level(int lll, String text) {
         for (String routine : ROUTINE) {

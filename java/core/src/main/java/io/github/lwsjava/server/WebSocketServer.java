@@ -2,6 +2,7 @@ package io.github.lwsjava.server;
 
 import static io.github.lwsjava.lws.global.libwebsockets.*;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +110,7 @@ public final class WebSocketServer implements AutoCloseable {
                     vinfo.extensions(lwsj_deflate_extensions());
                 }
                 setup.serverTls(vinfo, v.tls);
+                setup.tcpKeepAlive(vinfo, e.settings().tcpKeepAlive());
                 Path caFile = caPemAsFile(vinfo, v.tls, setup);
                 var keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
                 if (keepAlive != null) {
@@ -267,20 +269,90 @@ public final class WebSocketServer implements AutoCloseable {
     /**
      * Sends text to every open connection of the named protocol, from the service thread.
      *
-     * @param protocol the subprotocol's name; null for the default handler's connections
+     * @param protocol the subprotocol's name; null for the connections without one (the default handler's and
+     *                 the {@linkplain Builder#route routes'})
      * @param text the message
      * @throws IllegalArgumentException when the server has no such protocol
      * @throws WebSocketException of kind SHUTDOWN when the server is closed
      */
     public void broadcast(String protocol, String text) {
+        broadcast(protocolIndex(protocol), c -> c.sendText(text));
+    }
+
+    /**
+     * Sends a binary message to every open connection of the named protocol, from the service thread.
+     *
+     * @param protocol the subprotocol's name; null for the connections without one
+     * @param data the message: the bytes between position and limit, copied before this returns (the position
+     *             is not changed)
+     * @throws IllegalArgumentException when the server has no such protocol
+     * @throws WebSocketException of kind SHUTDOWN when the server is closed
+     */
+    public void broadcast(String protocol, ByteBuffer data) {
+        byte[] bytes = copy(data);
+        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+    }
+
+    /**
+     * Sends a binary message to every open connection of the named protocol, from the service thread.
+     *
+     * @param protocol the subprotocol's name; null for the connections without one
+     * @param data the message, copied before this returns
+     * @throws IllegalArgumentException when the server has no such protocol
+     * @throws WebSocketException of kind SHUTDOWN when the server is closed
+     */
+    public void broadcast(String protocol, byte[] data) {
+        byte[] bytes = data.clone();
+        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+    }
+
+    /**
+     * Sends text to every open connection, whatever its protocol, from the service thread.
+     *
+     * @param text the message
+     * @throws WebSocketException of kind SHUTDOWN when the server is closed
+     */
+    public void broadcastAll(String text) {
+        broadcast(ALL_PROTOCOLS, c -> c.sendText(text));
+    }
+
+    /**
+     * Sends a binary message to every open connection, whatever its protocol, from the service thread.
+     *
+     * @param data the message: the bytes between position and limit, copied before this returns
+     * @throws WebSocketException of kind SHUTDOWN when the server is closed
+     */
+    public void broadcastAll(ByteBuffer data) {
+        byte[] bytes = copy(data);
+        broadcast(ALL_PROTOCOLS, c -> c.sendBinary(bytes));
+    }
+
+    /** The protocol index for broadcasts to every connection. */
+    private static final int ALL_PROTOCOLS = -1;
+
+    private int protocolIndex(String protocol) {
         int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
         if (index < 0 || index == 1) {
             throw new IllegalArgumentException("no protocol named '" + protocol + "'");
         }
+        return index;
+    }
+
+    private static byte[] copy(ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return bytes;
+    }
+
+    /**
+     * Queues a send to every open connection of protocol {@code index} ({@link #ALL_PROTOCOLS}: every one); a
+     * connection whose queue is full misses the message (its future fails with QUEUE_FULL).
+     */
+    private void broadcast(int index, java.util.function.Consumer<Connection> send) {
         engine.execute(() -> {
             for (Connection c : engine.connectionsSnapshot()) {
-                if (c.protocolIndex() == index && c.state() == WebSocket.State.OPEN) {
-                    c.sendText(text);
+                if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
+                    send.accept(c);
                 }
             }
         });
@@ -323,6 +395,15 @@ public final class WebSocketServer implements AutoCloseable {
         @Override
         public long upgrade(Engine e, long wsi, int protocol) {
             WebSocket.Listener handler = protocol >= 0 && protocol < handlers.size() ? handlers.get(protocol) : null;
+            UpgradeRequest request = null;
+            if (protocol == 0 && !config.routes.isEmpty()) { // no subprotocol: a route by path, else the default
+                request = UpgradeRequest.read(wsi, "");
+                WebSocket.Listener routed = config.routes.get(request.path());
+                if (routed == null && handler == null) {
+                    return -404; // no route for this path and no default handler
+                }
+                handler = routed != null ? routed : handler;
+            }
             if (handler == null) {
                 return -400; // no such protocol (or no default handler)
             }
@@ -332,7 +413,9 @@ public final class WebSocketServer implements AutoCloseable {
             if (config.maxConnections > 0 && openConnections >= config.maxConnections) {
                 return -503;
             }
-            UpgradeRequest request = UpgradeRequest.read(wsi, protocol == 0 ? "" : protocolNames.get(protocol));
+            if (request == null) {
+                request = UpgradeRequest.read(wsi, protocol == 0 ? "" : protocolNames.get(protocol));
+            }
             if (config.upgradeFilter != null) {
                 int status;
                 try {
@@ -345,7 +428,12 @@ public final class WebSocketServer implements AutoCloseable {
                 }
             }
             String pathAndQuery = request.query().isEmpty() ? request.path() : request.path() + "?" + request.query();
-            Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, Map.of(), 256);
+            String host = request.header("host");
+            if (host == null || host.isBlank()) { // HTTP/1.0 without Host: the address that was listened on
+                host = hostAndPort(config.host, Lws.listenPort(wsi));
+            }
+            String url = (Lws.isTls(wsi) ? "wss://" : "ws://") + host + pathAndQuery;
+            Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, url, Map.of(), 256);
             c.remoteAddress(request.remoteAddress());
             e.add(c);
             openConnections++;
@@ -445,6 +533,7 @@ public final class WebSocketServer implements AutoCloseable {
         private final List<VhostConfig> extraVhosts = new ArrayList<>();
         private WebSocket.Listener defaultHandler;
         private final Map<String, WebSocket.Listener> protocols = new LinkedHashMap<>();
+        private final Map<String, WebSocket.Listener> routes = new LinkedHashMap<>();
         private final List<Mount> mounts = new ArrayList<>();
         private final Map<String, String> mimeTypes = new LinkedHashMap<>();
         private UpgradeFilter upgradeFilter;
@@ -542,6 +631,31 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
+         * Handles connections to this path that ask for no subprotocol, in place of the {@link #handler default
+         * handler}: the request's path must equal it exactly (the query is ignored; no prefix matching). A
+         * connection that names a subprotocol goes to that protocol's handler whatever its path. When no route
+         * matches, the default handler takes the connection, or without one it is refused with 404. The
+         * {@link #upgradeFilter} still decides on every request. A second route for the same path replaces the
+         * first.
+         *
+         * @param path the request path, starting with "/", without query
+         * @param handler receives each such connection's events
+         * @return this builder
+         * @throws IllegalArgumentException naming a path that does not start with "/" or holds '?' or '#', or when
+         *         the handler is null
+         */
+        public Builder route(String path, WebSocket.Listener handler) {
+            if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+                throw new IllegalArgumentException("route path '" + path + "' must start with / and have no query");
+            }
+            if (handler == null) {
+                throw new IllegalArgumentException("route " + path + " has no handler");
+            }
+            routes.put(path, handler);
+            return this;
+        }
+
+        /**
          * Decides on each upgrade request (headers, path, address) before it is accepted, on the service thread.
          *
          * @param filter the filter
@@ -635,11 +749,11 @@ public final class WebSocketServer implements AutoCloseable {
          *
          * @return the server, listening
          * @throws IllegalStateException when it cannot listen (the reason, e.g. the errno's text or a TLS file's
-         *         problem, is in the message) or has neither handler, protocol nor HTTP mount
+         *         problem, is in the message) or has neither handler, route, protocol nor HTTP mount
          */
         public WebSocketServer build() {
-            if (defaultHandler == null && protocols.isEmpty() && mounts.isEmpty()) {
-                throw new IllegalStateException("a server needs a handler, a protocol or an HTTP mount");
+            if (defaultHandler == null && routes.isEmpty() && protocols.isEmpty() && mounts.isEmpty()) {
+                throw new IllegalStateException("a server needs a handler, a route, a protocol or an HTTP mount");
             }
             return new WebSocketServer(this);
         }
