@@ -167,8 +167,8 @@ public interface WebSocket extends AutoCloseable {
 
     /**
      * {@return the URL of this connection} A client's is the URL it connected to; a server's is
-     * {@code ws://} or {@code wss://}, the request's {@code Host} header, then its path and query, as the upgrade
-     * request named them.
+     * {@code ws://} or {@code wss://}, the upgrade request's {@code Host} header, then its path and query
+     * as {@link #path()} has them (lws has decoded percent escapes).
      */
     String url();
 
