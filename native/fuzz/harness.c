@@ -340,15 +340,16 @@ static long long on_event(long long engine, int event, long long conn, long long
 		read_request(conn, path, sizeof(path));
 		if (strncmp(path, "/http", 5))
 			return 0; /* no callback mount matches: lws answers 404 */
-		if (arg == LWSJ_HTTP_POST)
+		if (arg == LWSHUMETH_POST)
 			return 2; /* the body first */
-		lwsj_http_respond(conn, 200, "text/plain", (const unsigned char *)body, sizeof(body) - 1);
+		lwsj_http_respond(conn, 200, "text/plain", "X-Fuzz: 1\nCache-Control: no-store\n",
+				  (const unsigned char *)body, sizeof(body) - 1);
 		return 1;
 	case LWSJ_EV_HTTP_BODY_DONE:
 		touch(p, (size_t)len);
 		if (len > (long long)app->max_message)
 			fz_fail("an HTTP body of %lld bytes (max_message %zu)", len, app->max_message);
-		lwsj_http_respond(conn, 200, "application/octet-stream", p, (size_t)len);
+		lwsj_http_respond(conn, 200, "application/octet-stream", NULL, p, (size_t)len);
 		return 0;
 	default:
 		fz_fail("unknown event %d", event);

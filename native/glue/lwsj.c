@@ -237,15 +237,33 @@ void lwsj_peer(long long wsi, char *buf, int len)
 	lws_get_peer_simple((struct lws *)(intptr_t)wsi, buf, (size_t)len);
 }
 
-int lwsj_http_respond(long long wsi, int status, const char *content_type, const unsigned char *body, size_t len)
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const char *headers,
+		      const unsigned char *body, size_t len)
 {
 	struct lws *w = (struct lws *)(intptr_t)wsi;
 	struct lwsj_conn *c = (struct lwsj_conn *)lws_wsi_user(w);
-	unsigned char headers[LWS_PRE + 1024], *start = headers + LWS_PRE, *p = start,
-		      *end = headers + sizeof(headers) - 1;
+	unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	const char *line = headers;
 
-	if (lws_add_http_common_headers(w, (unsigned int)status, content_type, (lws_filepos_t)len, &p, end) ||
-	    lws_finalize_write_http_header(w, start, &p, end))
+	if (lws_add_http_common_headers(w, (unsigned int)status, content_type, (lws_filepos_t)len, &p, end))
+		return -1;
+	while (line && *line) { /* "Name: value\n" lines; lws wants the name with its colon */
+		const char *colon = strchr(line, ':'), *eol = strchr(line, '\n'), *v;
+		char name[128];
+		if (!eol)
+			eol = line + strlen(line);
+		if (!colon || colon > eol || (size_t)(colon - line) + 2 > sizeof(name))
+			return -1;
+		memcpy(name, line, (size_t)(colon - line) + 1);
+		name[colon - line + 1] = '\0';
+		for (v = colon + 1; v < eol && *v == ' '; v++)
+			;
+		if (lws_add_http_header_by_name(w, (const unsigned char *)name, (const unsigned char *)v,
+						(int)(eol - v), &p, end))
+			return -1;
+		line = *eol ? eol + 1 : eol;
+	}
+	if (lws_finalize_write_http_header(w, start, &p, end))
 		return -1;
 	if (!c || !enqueue(c, body, len, LWSJ_KIND_HTTP))
 		return -1;
@@ -254,7 +272,6 @@ int lwsj_http_respond(long long wsi, int status, const char *content_type, const
 	return 0;
 }
 
-/* Appends a received piece to the reassembly buffer; 0 when it fits under max_message. */
 static int rx_append(struct lwsj_engine *e, struct lwsj_conn *c, const void *in, size_t len)
 {
 	if (!len)
@@ -472,11 +489,10 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 
 static int http_method(struct lws *wsi)
 {
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
-		return LWSJ_HTTP_GET;
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
-		return LWSJ_HTTP_POST;
-	return LWSJ_HTTP_OTHER;
+	char *uri;
+	int len;
+
+	return lws_http_get_uri_and_method(wsi, &uri, &len); /* LWSHUMETH_*, or -1 */
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)

@@ -45,9 +45,11 @@ enum lwsj_event {
 	LWSJ_EV_CONNECT_ERROR = 8,
 	/* a client handshake is being written. conn = id: add headers with lwsj_add_header(wsi = data, pp = len). */
 	LWSJ_EV_CLIENT_HEADERS = 9,
-	/* an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = enum lwsj_http_method.
+	/* an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = the method, lws's
+	 * LWSHUMETH_* (GET, POST, OPTIONS, PUT, PATCH, DELETE, CONNECT, HEAD), or -1.
 	 * Return 0 to let lws answer 404, 1 after answering with lwsj_http_respond(), or 2 to receive the
-	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows). */
+	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows; lws reads one for POST, and for PUT and PATCH
+	 * with a Content-Length above 0). */
 	LWSJ_EV_HTTP = 10,
 	/* the HTTP request body is complete. conn = wsi, data/len = body: answer with lwsj_http_respond(). */
 	LWSJ_EV_HTTP_BODY_DONE = 11,
@@ -73,11 +75,6 @@ enum lwsj_closed_by {
 	LWSJ_BY_LIBRARY = 3      /* lws or the engine failed it: a protocol violation, too big, bad UTF-8, idle */
 };
 
-enum lwsj_http_method {
-	LWSJ_HTTP_GET = 1,
-	LWSJ_HTTP_POST = 2,
-	LWSJ_HTTP_OTHER = 3
-};
 
 /* The single upcall to Java. Must not throw: the Java side catches everything. */
 typedef long long (*lwsj_event_fn)(long long engine, int event, long long conn, long long data,
@@ -141,8 +138,11 @@ const char *lwsj_subprotocol(long long conn);
 /* Remote address of wsi as text. */
 void lwsj_peer(long long wsi, char *buf, int len);
 
-/* Answers an HTTP request (callback mounts) with status, content type and body, then ends it. */
-int lwsj_http_respond(long long wsi, int status, const char *content_type, const unsigned char *body, size_t len);
+/* Answers an HTTP request (callback mounts) with status, content type, extra headers ("Name: value" lines, each
+ * ending in \n; NULL for none) and body, then ends it. Returns -1 when the headers do not fit 4 KiB or a line
+ * has no ':'. */
+int lwsj_http_respond(long long wsi, int status, const char *content_type, const char *headers,
+		      const unsigned char *body, size_t len);
 
 #ifdef __cplusplus
 }

@@ -21,18 +21,18 @@ public interface HttpHandler {
     /**
      * A request on a callback mount.
      *
-     * @param method "GET", "POST", or "OTHER" for the methods lws-java does not tell apart
+     * @param method the method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or CONNECT
      * @param path the request path without the query
      * @param query the query string without '?', or the empty string
      * @param headers the request headers by lower-case name
-     * @param body the request body (empty for GET)
+     * @param body the request body (POST, and PUT or PATCH with a Content-Length; empty otherwise)
      */
     record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
 
         /**
          * A request without query or headers (for tests of handlers).
          *
-         * @param method "GET", "POST" or "OTHER"
+         * @param method the method, e.g. "GET"
          * @param path the request path
          * @param body the request body
          */
@@ -59,11 +59,76 @@ public interface HttpHandler {
     /**
      * A response.
      *
-     * @param status the HTTP status code
+     * @param status the HTTP status code (100-599)
      * @param contentType the Content-Type header
+     * @param headers more response headers by name (e.g. Location, Cache-Control), in this order; at most 3 KiB
      * @param body the response body
      */
-    record Response(int status, String contentType, byte[] body) {
+    record Response(int status, String contentType, Map<String, String> headers, byte[] body) {
+
+        /**
+         * Checks the response and keeps its own copy of the headers.
+         *
+         * @param status the HTTP status code (100-599)
+         * @param contentType the Content-Type header
+         * @param headers more response headers by name
+         * @param body the response body
+         * @throws IllegalArgumentException naming a status outside 100-599, a header name that is not a token, a
+         *         value with CR or LF, or headers of more than 3 KiB
+         */
+        public Response {
+            if (status < 100 || status > 599) {
+                throw new IllegalArgumentException("HTTP status " + status + " is outside 100-599");
+            }
+            headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+            int size = 0;
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                if (!io.github.lwsjava.engine.Rfc6455.isToken(h.getKey())) {
+                    throw new IllegalArgumentException("invalid response header name '" + h.getKey() + "'");
+                }
+                String v = h.getValue();
+                if (v == null || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("invalid value for response header " + h.getKey() + ": '"
+                            + v + "'");
+                }
+                size += h.getKey().length() + v.getBytes(UTF_8).length + 4;
+            }
+            if (size > 3072) {
+                throw new IllegalArgumentException("response headers of " + size + " bytes: at most 3072");
+            }
+        }
+
+        /**
+         * A response without extra headers.
+         *
+         * @param status the HTTP status code
+         * @param contentType the Content-Type header
+         * @param body the response body
+         */
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, Map.of(), body);
+        }
+
+        /**
+         * A copy with one more header.
+         *
+         * @param name the header's name (an HTTP token)
+         * @param value its value, without CR or LF
+         * @return the new response
+         * @throws IllegalArgumentException naming an invalid name or value
+         */
+        public Response withHeader(String name, String value) {
+            Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, contentType, more, body);
+        }
+
+        /** The headers as lws-java's engine takes them: "Name: value" lines. */
+        String headerLines() {
+            StringBuilder b = new StringBuilder();
+            headers.forEach((n, v) -> b.append(n).append(": ").append(v).append('\n'));
+            return b.toString();
+        }
         /**
          * A text/plain response.
          *

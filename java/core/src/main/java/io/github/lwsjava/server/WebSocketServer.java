@@ -450,8 +450,11 @@ public final class WebSocketServer implements AutoCloseable {
         @Override
         public int http(Engine e, long wsi, String uri, int method) {
             byte[] buffer = new byte[8192];
-            String path = HttpHeaders.header(wsi, method == LWSJ_HTTP_POST ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI,
-                    buffer);
+            HttpMethod verb = HttpMethod.of(method);
+            if (verb == null) {
+                return 0;
+            }
+            String path = HttpHeaders.header(wsi, verb.uriToken, buffer);
             if (path == null) {
                 path = uri;
             }
@@ -467,10 +470,10 @@ public final class WebSocketServer implements AutoCloseable {
                 return 0;
             }
             String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
-            HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(
-                    method == LWSJ_HTTP_GET ? "GET" : method == LWSJ_HTTP_POST ? "POST" : "OTHER", path,
-                    query == null ? "" : query, HttpHeaders.read(wsi, buffer), new byte[0]), handler);
-            if (method == LWSJ_HTTP_POST) {
+            Map<String, String> headers = HttpHeaders.read(wsi, buffer);
+            HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(verb.name(), path,
+                    query == null ? "" : query, headers, new byte[0]), handler);
+            if (verb.bodyComes(headers.get("content-length"))) {
                 httpRequests.put(wsi, exchange);
                 return 2;
             }
@@ -483,6 +486,48 @@ public final class WebSocketServer implements AutoCloseable {
             HttpExchange exchange = httpRequests.remove(wsi);
             if (exchange != null) {
                 exchange.respond(body);
+            }
+        }
+    }
+
+    /** The methods lws tells apart (LWSHUMETH_*), the header token of each one's URI, and when a body follows. */
+    private enum HttpMethod {
+        GET(WSI_TOKEN_GET_URI), POST(WSI_TOKEN_POST_URI), OPTIONS(WSI_TOKEN_OPTIONS_URI), PUT(WSI_TOKEN_PUT_URI),
+        PATCH(WSI_TOKEN_PATCH_URI), DELETE(WSI_TOKEN_DELETE_URI), CONNECT(WSI_TOKEN_CONNECT), HEAD(WSI_TOKEN_HEAD_URI);
+
+        final int uriToken;
+
+        HttpMethod(int uriToken) {
+            this.uriToken = uriToken;
+        }
+
+        /** The method of lws's LWSHUMETH_* index, or null for one it does not know. */
+        static HttpMethod of(int lwsMethod) {
+            return switch (lwsMethod) {
+                case LWSHUMETH_GET -> GET;
+                case LWSHUMETH_POST -> POST;
+                case LWSHUMETH_OPTIONS -> OPTIONS;
+                case LWSHUMETH_PUT -> PUT;
+                case LWSHUMETH_PATCH -> PATCH;
+                case LWSHUMETH_DELETE -> DELETE;
+                case LWSHUMETH_CONNECT -> CONNECT;
+                case LWSHUMETH_HEAD -> HEAD;
+                default -> null;
+            };
+        }
+
+        /** Whether lws reads a body, whose end (LWSJ_EV_HTTP_BODY_DONE) the answer waits for. */
+        boolean bodyComes(String contentLength) {
+            if (this == POST) {
+                return true; // lws ends even an empty one with a body-complete callback
+            }
+            if (this != PUT && this != PATCH || contentLength == null) {
+                return false;
+            }
+            try {
+                return Long.parseLong(contentLength.trim()) > 0;
+            } catch (NumberFormatException e) {
+                return false;
             }
         }
     }
@@ -502,7 +547,8 @@ public final class WebSocketServer implements AutoCloseable {
                 response = HttpHandler.Response.text(500, "internal error");
             }
             byte[] content = response.body();
-            lwsj_http_respond(wsi, response.status(), response.contentType(), content, content.length);
+            lwsj_http_respond(wsi, response.status(), response.contentType(), response.headerLines(), content,
+                    content.length);
         }
     }
 

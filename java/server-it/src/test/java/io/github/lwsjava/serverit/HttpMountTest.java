@@ -66,6 +66,10 @@ class HttpMountTest {
                             + " agent=" + request.header("user-agent"));
                 })
                 .http("/api/teapot", request -> HttpHandler.Response.text(418, "short and stout"))
+                .http("/items", request -> HttpHandler.Response.text(request.method().equals("PUT") ? 201 : 200,
+                                request.method() + " " + request.path() + " " + request.bodyText())
+                        .withHeader("Location", request.path()).withHeader("Cache-Control", "no-store")
+                        .withHeader("X-Method", request.method()))
                 .http("/boom", request -> {
                     throw new IllegalStateException("handler failure");
                 })
@@ -86,6 +90,34 @@ class HttpMountTest {
 
     static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Every method reaches a callback mount by name, with its body where it has one; the response's headers go out. */
+    @Test
+    void everyMethodByNameAndResponseHeaders() throws Exception {
+        String base = "http://127.0.0.1:" + server.port();
+        record Call(String method, String body, int status, String text) {
+        }
+        for (Call c : List.of(new Call("PUT", "new item", 201, "PUT /items/7 new item"),
+                new Call("PATCH", "a change", 200, "PATCH /items/7 a change"),
+                new Call("DELETE", null, 200, "DELETE /items/7 "),
+                new Call("OPTIONS", null, 200, "OPTIONS /items/7 "),
+                new Call("GET", null, 200, "GET /items/7 "))) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/items/7"))
+                    .method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(c.body()))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(c.status(), r.statusCode(), c.method());
+            assertEquals(c.text(), r.body(), c.method());
+            assertEquals("/items/7", r.headers().firstValue("location").orElse(null), c.method());
+            assertEquals("no-store", r.headers().firstValue("cache-control").orElse(null), c.method());
+            assertEquals(c.method(), r.headers().firstValue("x-method").orElse(null));
+        }
+        assertThrows(IllegalArgumentException.class, () -> HttpHandler.Response.text(200, "x")
+                .withHeader("Bad Name", "v"));
+        assertThrows(IllegalArgumentException.class, () -> HttpHandler.Response.text(200, "x")
+                .withHeader("X-Split", "a\r\nSet-Cookie: b"));
+        assertThrows(IllegalArgumentException.class, () -> HttpHandler.Response.text(99, "x"));
     }
 
     @Test
