@@ -37,8 +37,22 @@ if [ "$(echo "$wanted" | grep -cv ' (none)$')" -ne ${#packages[@]} ]; then
   log "run scripts/arm64-root.sh --install as root once (dpkg --add-architecture arm64 && apt-get update)"
   exit 1
 fi
-if [ -f "$root/.packages" ] && [ "$(cat "$root/.packages")" = "$wanted" ] && [ -x "$root/qemu-jdk/bin/java" ]; then
-  echo "$root"; exit 0
+# the JVM for Surefire's <jvm> and the scripts (written every time, so a changed script takes effect). The JDK starts
+# child processes through its arm64 helper jspawnhelper, which the host cannot execute without binfmt_misc: FORK
+# makes the JVM fork and exec the (host's) program itself. Surefire reads the Java version from ../release.
+wrapper() {
+  mkdir -p "$1/qemu-jdk/bin"
+  cp "$1/$jre/release" "$1/qemu-jdk/release"
+  cat >"$1/qemu-jdk/bin/java" <<EOF
+#!/bin/sh
+# The arm64 JVM of $root under qemu user-mode emulation (made by scripts/arm64-root.sh).
+# LWSJ_QEMU_JAVA_OPTS: further JVM options, e.g. -XX:TieredStopAtLevel=1
+exec qemu-aarch64-static -L "$root" "$root/$jre/bin/java" -Djdk.lang.Process.launchMechanism=FORK \${LWSJ_QEMU_JAVA_OPTS:-} "\$@"
+EOF
+  chmod +x "$1/qemu-jdk/bin/java"
+}
+if [ -f "$root/.packages" ] && [ "$(cat "$root/.packages")" = "$wanted" ]; then
+  wrapper "$root"; echo "$root"; exit 0
 fi
 
 log "unpacking into $root: $(echo $wanted)"
@@ -63,16 +77,7 @@ mkdir -p "$root.new/prefix"
 ln -s ../usr/include "$root.new/prefix/include"
 ln -s ../usr/lib/aarch64-linux-gnu "$root.new/prefix/lib"
 
-# the JVM for Surefire's <jvm> and the scripts; Surefire reads the Java version from ../release
-mkdir -p "$root.new/qemu-jdk/bin"
-cp "$root.new/$jre/release" "$root.new/qemu-jdk/release"
-cat >"$root.new/qemu-jdk/bin/java" <<EOF
-#!/bin/sh
-# The arm64 JVM of $root under qemu user-mode emulation (made by scripts/arm64-root.sh).
-# LWSJ_QEMU_JAVA_OPTS: extra JVM options first, e.g. -XX:TieredStopAtLevel=1
-exec qemu-aarch64-static -L "$root" "$root/$jre/bin/java" \${LWSJ_QEMU_JAVA_OPTS:-} "\$@"
-EOF
-chmod +x "$root.new/qemu-jdk/bin/java"
+wrapper "$root.new"
 echo "$wanted" >"$root.new/.packages"
 rm -rf "$root"; mv "$root.new" "$root"
 "$root/qemu-jdk/bin/java" -version 2>&1 | sed 's/^/arm64-root: /' >&2
