@@ -21,17 +21,20 @@ jre=usr/lib/jvm/java-17-openjdk-arm64
 log() { echo "arm64-root: $*" >&2; }
 apt_opts=(-q -o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o Acquire::Retries=2 -o DPkg::Lock::Timeout=300)
 
+# apt's candidate versions of the arm64 packages: the root is current when it was made from exactly these
+candidates() {
+  apt-cache policy "${packages[@]/%/:arm64}" 2>/dev/null | awk '/^[^ ].*:$/ { p = $1; sub(/:$/, "", p) } /Candidate:/ { print p, $2 }'
+}
+known() { [ "$(candidates | grep -cv ' (none)$')" -eq ${#packages[@]} ]; }
 if [ "${1:-}" = --install ]; then
-  dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; rm -f "$root/.packages"; }
-  command -v qemu-aarch64-static >/dev/null || need_qemu=1
-  apt-get "${apt_opts[@]}" update >&2
-  [ -z "${need_qemu:-}" ] || DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y qemu-user-static >&2
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  known || apt-get "${apt_opts[@]}" update >&2
+  command -v qemu-aarch64-static >/dev/null ||
+    DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y --no-install-recommends qemu-user-static >&2
 fi
 command -v qemu-aarch64-static >/dev/null || { log "qemu-aarch64-static is missing: apt-get install qemu-user-static (or --install)"; exit 1; }
 
-# apt's candidate versions of the arm64 packages: the root is current when it was made from exactly these
-wanted=$(apt-cache policy "${packages[@]/%/:arm64}" 2>/dev/null \
-         | awk '/^[^ ].*:$/ { p = $1; sub(/:$/, "", p) } /Candidate:/ { print p, $2 }')
+wanted=$(candidates)
 if [ "$(echo "$wanted" | grep -cv ' (none)$')" -ne ${#packages[@]} ]; then
   log "apt does not know all of ${packages[*]} for arm64:"; echo "$wanted" >&2
   log "run scripts/arm64-root.sh --install as root once (dpkg --add-architecture arm64 && apt-get update)"
