@@ -9,8 +9,9 @@
 #
 # The root (LWSJ_ARM64_ROOT, default ~/.cache/lws-java/arm64-root, about 230 MB) holds
 #   - openjdk-17-jre-headless:arm64 with libc6, libgcc-s1, libstdc++6, zlib1g: an arm64 JVM that runs on any Linux
-#     host as `qemu-aarch64-static -L <root> <root>/usr/lib/jvm/java-17-openjdk-arm64/bin/java`; the root's
-#     qemu-jdk/bin/java is a wrapper that does exactly that (Surefire's <jvm>, scripts/test-arm64.sh);
+#     host as `qemu-aarch64-static -L <root> <root>/usr/lib/jvm/java-17-openjdk-arm64/bin/java.arm64` (the JRE's
+#     own launcher, renamed); its bin/java is a shell script that does exactly that, so it is a command the host
+#     runs (Surefire's <jvm>, scripts/test-arm64.sh), and so is a test's child JVM started as java.home/bin/java;
 #   - libssl-dev:arm64, zlib1g-dev:arm64: the static libssl.a, libcrypto.a and libz.a that scripts/cross-arm64.sh
 #     links into libjnilws.so when the multiarch packages are not installed (OPENSSL_ROOT_DIR=<root>/prefix).
 # It is made again when apt's candidate version of one of them changes (a Debian security update).
@@ -40,19 +41,19 @@ if [ "$(echo "$wanted" | grep -cv ' (none)$')" -ne ${#packages[@]} ]; then
   log "run scripts/arm64-root.sh --install as root once (dpkg --add-architecture arm64 && apt-get update)"
   exit 1
 fi
-# the JVM for Surefire's <jvm> and the scripts (written every time, so a changed script takes effect). The JDK starts
-# child processes through its arm64 helper jspawnhelper, which the host cannot execute without binfmt_misc: FORK
-# makes the JVM fork and exec the (host's) program itself. Surefire reads the Java version from ../release.
+# The JRE's bin/java becomes a script that runs its launcher under qemu (written every time, so a changed script
+# takes effect). The JDK starts child processes through its arm64 helper jspawnhelper, which the host cannot execute
+# without binfmt_misc: with FORK the JVM forks and execs the program itself, and a host program, or this script,
+# runs. LWSJ_QEMU_JAVA_OPTS: further options for every such JVM, e.g. -XX:TieredStopAtLevel=1.
 wrapper() {
-  mkdir -p "$1/qemu-jdk/bin"
-  cp "$1/$jre/release" "$1/qemu-jdk/release"
-  cat >"$1/qemu-jdk/bin/java" <<EOF
+  local bin="$1/$jre/bin"
+  [ -f "$bin/java.arm64" ] || mv "$bin/java" "$bin/java.arm64"
+  cat >"$bin/java" <<EOF
 #!/bin/sh
 # The arm64 JVM of $root under qemu user-mode emulation (made by scripts/arm64-root.sh).
-# LWSJ_QEMU_JAVA_OPTS: further JVM options, e.g. -XX:TieredStopAtLevel=1
-exec qemu-aarch64-static -L "$root" "$root/$jre/bin/java" -Djdk.lang.Process.launchMechanism=FORK \${LWSJ_QEMU_JAVA_OPTS:-} "\$@"
+exec qemu-aarch64-static -L "$root" "$root/$jre/bin/java.arm64" -Djdk.lang.Process.launchMechanism=FORK \${LWSJ_QEMU_JAVA_OPTS:-} "\$@"
 EOF
-  chmod +x "$1/qemu-jdk/bin/java"
+  chmod +x "$bin/java"
 }
 if [ -f "$root/.packages" ] && [ "$(cat "$root/.packages")" = "$wanted" ]; then
   wrapper "$root"; echo "$root"; exit 0
@@ -83,5 +84,5 @@ ln -s ../usr/lib/aarch64-linux-gnu "$root.new/prefix/lib"
 wrapper "$root.new"
 echo "$wanted" >"$root.new/.packages"
 rm -rf "$root"; mv "$root.new" "$root"
-"$root/qemu-jdk/bin/java" -version 2>&1 | sed 's/^/arm64-root: /' >&2
+"$root/$jre/bin/java" -version 2>&1 | sed 's/^/arm64-root: /' >&2
 echo "$root"

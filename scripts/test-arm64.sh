@@ -3,8 +3,10 @@
 # runs the tests and the demo against the cross-built linux-arm64 JNI jar (docs/platforms.md, "How each platform
 # is tested"). Opt-in: scripts/test.sh does not run it.
 #
-#   scripts/test-arm64.sh            the presets' raw-binding tests, the whole java/core test module and the demo
-#                                    (scripts/demo.sh: echo server, client and bench over ws:// and wss://)
+#   scripts/test-arm64.sh            the presets' raw-binding tests, the tests of java/testkit, java/core,
+#                                    java/server-it and java/micrometer, and the demo (scripts/demo.sh: echo server,
+#                                    client and bench over ws:// and wss://)
+#   scripts/test-arm64.sh --all      also the demo's integration tests and java/reliability-it (but one test, below)
 #   scripts/test-arm64.sh --smoke    the demo only, shortened (a check for CI: about a minute when warm)
 #   --install                        as root, first install what is missing (qemu-user-static, the cross compiler,
 #                                    the arm64 package lists: scripts/arm64-root.sh --install, cross-arm64.sh --install)
@@ -13,11 +15,14 @@
 #
 # Steps:
 #   1. the arm64 root (scripts/arm64-root.sh): Debian's openjdk-17-jre-headless:arm64 and the libraries it needs,
-#      unpacked into ~/.cache/lws-java/arm64-root; its qemu-jdk/bin/java runs it with qemu-aarch64-static -L;
+#      unpacked into ~/.cache/lws-java/arm64-root; its bin/java runs the JRE's launcher with qemu-aarch64-static -L;
 #   2. the linux-arm64 JNI jar: scripts/cross-arm64.sh, unless presets/target holds one newer than the native
 #      sources and the local Maven repository has the same jar;
-#   3. Maven with the profile qemu-arm64 (root pom.xml): Surefire forks the arm64 JVM, javacpp.platform is
-#      linux-arm64, so the test class path carries the arm64 JNI jar; every report must say os.arch=aarch64;
+#   3. Maven with the profile qemu-arm64 (root pom.xml): Surefire and Failsafe fork the arm64 JVM, javacpp.platform
+#      is linux-arm64, so the test class path carries the arm64 JNI jar; every report must say os.arch=aarch64.
+#      --all leaves out ReconnectTest.killedServerIsReconnectedAndMessagesSentMeanwhileAreDelivered: it streams a
+#      message every 2 ms into a 500-message queue while its child server JVM restarts, which takes seconds under
+#      emulation, so most sends fail with a full queue;
 #   4. scripts/demo.sh with the arm64 JVM first on PATH and the demo jar built for linux-arm64.
 # Maven: MAVEN_OPTS reaches every mvn call (e.g. -Dmaven.repo.local=/path); LWSJ_MVN_ARGS too.
 # Afterwards presets/target and java/demo/target hold linux-arm64 builds: a plain `mvn install` goes back.
@@ -27,10 +32,11 @@ cd "$here"
 log() { echo "test-arm64: $*"; }
 section() { printf '\n===== %s =====\n' "$*"; }
 
-smoke=0; install=""; rebuild=0; mvn_args=()
+smoke=0; all=0; install=""; rebuild=0; mvn_args=()
 for a in "$@"; do
   case "$a" in
     --smoke) smoke=1 ;;
+    --all) all=1 ;;
     --install) install=--install ;;
     --rebuild) rebuild=1 ;;
     *) mvn_args+=("$a") ;;
@@ -51,8 +57,8 @@ status=0
 # ---- 1. the arm64 JVM ------------------------------------------------------------------------------------------
 section "arm64 root"
 root=$(bash scripts/arm64-root.sh $install)
-java_arm64="$root/qemu-jdk/bin/java"
-"$java_arm64" -version 2>&1 | head -2
+java_home="$root/usr/lib/jvm/java-17-openjdk-arm64"
+"$java_home/bin/java" -version 2>&1 | head -2
 stage_done root
 
 # ---- 2. the linux-arm64 JNI jar ----------------------------------------------------------------------------------
@@ -95,13 +101,13 @@ mvn_qemu() {
   fi
   return $rc
 }
-# a module's totals from its Surefire reports, and proof that its test JVMs were the arm64 ones
-totals() {  # $1 module directory
-  local reports="$1/target/surefire-reports" line arches
+# a module's totals from its Surefire (or Failsafe) reports, and proof that its test JVMs were the arm64 ones
+totals() {  # $1 module directory, $2 reports directory (default surefire-reports)
+  local reports="$1/target/${2:-surefire-reports}" line arches
   line=$(sed -n 's/^<testsuite .* tests="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2 \3 \4/p' "$reports"/TEST-*.xml 2>/dev/null \
          | awk '{ r+=$1; e+=$2; s+=$3; f+=$4; n++ } END { printf "%d tests in %d classes: %d passed, %d failed, %d skipped", r, n, r-f-e-s, f+e, s }')
   arches=$(cat "$reports"/TEST-*.xml 2>/dev/null | grep -oE 'name="os.arch" value="[^"]*"' | sort -u | sed 's/.*value="\(.*\)"/\1/' | xargs)
-  summary+=("$1: $line (os.arch of the test JVMs: ${arches:-none})")
+  summary+=("$1${2:+ ($2)}: $line (os.arch of the test JVMs: ${arches:-none})")
   case "$line" in *" 0 failed"*) ;; *) status=1 ;; esac
   if [ "$arches" != aarch64 ]; then log "FAILED: $1 did not run on the arm64 JVM (os.arch: ${arches:-no reports})"; status=1; fi
 }
@@ -113,12 +119,20 @@ if [ "$smoke" = 0 ]; then
   totals presets
   stage_done "presets tests"
 
-  section "java/core tests under qemu; the demo jar"
-  rm -rf java/testkit/target/surefire-reports java/core/target/surefire-reports
-  mvn_qemu core -pl java/testkit,java/core,java/demo package -Dmaven.javadoc.skip || true
-  totals java/testkit
-  totals java/core
-  stage_done "core tests"
+  modules=(java/testkit java/core java/server-it java/micrometer)
+  goal=package
+  extra=()
+  if [ "$all" = 1 ]; then
+    modules+=(java/reliability-it)
+    goal=verify   # the demo's integration tests (Failsafe)
+    extra=(-Dtest='!ReconnectTest#killedServerIsReconnectedAndMessagesSentMeanwhileAreDelivered')
+  fi
+  section "tests of ${modules[*]}$([ "$all" = 1 ] && echo " and java/demo's integration tests") under qemu; the demo jar"
+  for m in "${modules[@]}" java/demo; do rm -rf "$m/target/surefire-reports" "$m/target/failsafe-reports"; done
+  mvn_qemu modules -pl "$(IFS=,; echo "${modules[*]}"),java/demo" "$goal" -Dmaven.javadoc.skip ${extra[@]+"${extra[@]}"} || true
+  for m in "${modules[@]}"; do totals "$m"; done
+  [ "$all" = 0 ] || totals java/demo failsafe-reports
+  stage_done "module tests"
 fi
 
 # ---- 4. the demo under qemu -------------------------------------------------------------------------------------
@@ -130,7 +144,7 @@ if ! { [ -f "$demo_jar" ] && unzip -l "$demo_jar" "$so" >/dev/null 2>&1 &&
 fi
 stage_done "demo jar"
 if unzip -l "$demo_jar" "$so" >/dev/null 2>&1; then
-  demo_env=(PATH="$root/qemu-jdk/bin:$PATH" LWSJ_DEMO_SKIP_BUILD=1)
+  demo_env=(PATH="$java_home/bin:$PATH" LWSJ_DEMO_SKIP_BUILD=1)
   [ "$smoke" = 1 ] && demo_env+=(LWSJ_DEMO_PIN=0 LWSJ_DEMO_BENCH_SECONDS=2)
   set +e
   env "${demo_env[@]}" bash scripts/demo.sh 2>&1 | tee "$logs/demo.log"
