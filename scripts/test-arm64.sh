@@ -125,7 +125,9 @@ if [ "$smoke" = 0 ]; then
   if [ "$all" = 1 ]; then
     modules+=(java/reliability-it)
     goal=verify   # the demo's integration tests (Failsafe)
-    extra=(-Dtest='!ReconnectTest#killedServerIsReconnectedAndMessagesSentMeanwhileAreDelivered')
+    # (Surefire's excludes file adds to each module's own excludes, where -Dtest would replace them)
+    echo '**/ReconnectTest.java#killedServerIsReconnectedAndMessagesSentMeanwhileAreDelivered' >"$logs/excludes.txt"
+    extra=(-Dsurefire.excludesFile="$logs/excludes.txt")
   fi
   section "tests of ${modules[*]}$([ "$all" = 1 ] && echo " and java/demo's integration tests") under qemu; the demo jar"
   for m in "${modules[@]}" java/demo; do rm -rf "$m/target/surefire-reports" "$m/target/failsafe-reports"; done
