@@ -143,6 +143,22 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
                         "lwsl_wsi_get_cx", "lws_log_prepend_context", "lws_log_prepend_vhost",
                         "lws_log_prepend_wsi", "lws_log_use_cx_file").skip());
 
+        // the engine's per-message calls: no C++ exception handling (C code), and a byte[] read in place
+        // (GetPrimitiveArrayCritical) instead of copied by JNI: the message is copied once, by the engine
+        String bytes = "@Cast(\"const unsigned char*\") byte[] data, @Cast(\"size_t\") long len, int kind";
+        String direct = "@Cast(\"const unsigned char*\") ByteBuffer data, @Cast(\"size_t\") long len, int kind";
+        infoMap.put(new Info("lwsj_send").javaText(
+                        "@NoException @CriticalRegion public static native long lwsj_send(lwsj_engine engine, long id, "
+                        + bytes + ");\n"
+                        + "@NoException public static native long lwsj_send(lwsj_engine engine, long id, " + direct + ");\n"))
+               .put(new Info("lwsj_post").javaText(
+                        "@NoException @CriticalRegion public static native int lwsj_post(lwsj_engine engine, Pointer context, "
+                        + "long id, " + bytes + ");\n"
+                        + "@NoException public static native int lwsj_post(lwsj_engine engine, Pointer context, long id, "
+                        + direct + ");\n"))
+               .put(new Info("lwsj_events_take").javaText(
+                        "@NoException public static native long lwsj_events_take(lwsj_engine engine);\n"));
+
         for (String line : readLines(install.resolve("parser-conditions.tsv"))) {
             int tab = line.indexOf('\t');
             infoMap.put(new Info(line.substring(tab + 1)).define(line.charAt(0) == '1'));
