@@ -728,6 +728,16 @@ static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t l
 	}
 }
 
+/*
+ * Closes and connect errors are also recorded by lws's timers (a close-ack or connect time-out), which run in
+ * lws_service() before it waits in poll(), or by a connect that fails at once outside lws_service(): the wait
+ * would hold the record back until some socket or timer stirs. Cut that wait short (one pipe write per close).
+ */
+static void wake_reader(struct lws *wsi)
+{
+	lws_cancel_service(lws_get_context(wsi));
+}
+
 static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
 {
 	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
@@ -747,8 +757,10 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 	drop_queue(c);
 	table_remove(e, c);
 	c->id = 0;
-	if (id)
+	if (id) {
 		record(e, LWSJ_EV_CLOSED, id, code | c->closed_by << 16, reason, reason_len);
+		wake_reader(wsi);
+	}
 	return 0;
 }
 
@@ -818,6 +830,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (r) {
 			lws_set_opaque_user_data(wsi, NULL);
 			record(e, LWSJ_EV_CONNECT_ERROR, r, 0, in, in ? strlen((const char *)in) : 0);
+			wake_reader(wsi);
 		}
 		return 0;
 
