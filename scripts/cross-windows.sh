@@ -148,6 +148,10 @@ if [ $jar = 1 ]; then
   dll=presets/target/classes/io/github/lwsjava/lws/windows-x86_64/jnilws.dll
   unzip -l "$jarfile" | grep -q 'windows-x86_64/jnilws.dll' || { log "$jarfile holds no jnilws.dll"; exit 1; }
   bash "$here/scripts/check-native.sh" "$dll"
+  if strings "$dll" | grep -F -e "$here" -e "$cache" >/dev/null; then
+    log "$dll records build paths:"; strings "$dll" | grep -F -e "$here" -e "$cache" >&2; exit 1
+  fi
   log "$jarfile built ($(( $(date +%s) - t )) s); no Windows JVM here: the DLL is checked, not loaded"
 fi
 log "done in $(( $(date +%s) - start )) s"
+[ $jar = 0 ] || log "the presets module's target/ now holds the windows-x86_64 build: run 'mvn -B -pl presets install -DskipTests' to go back to the host's"
