@@ -5,6 +5,7 @@
 #   scripts/cross-windows.sh --install  first install the tools with apt-get (needs root): the mingw-w64 cross
 #                                       compilers, Debian's static zlib for mingw (libz-mingw-w64-dev) and wine64
 #   scripts/cross-windows.sh --no-jar   stop after the wine test (no Maven)
+#   scripts/cross-windows.sh --install --tools-only   only install the tools (CI: as root, before the build as a user)
 #
 # What happens (docs/platforms.md, "Windows"), each step cached under ~/.cache/lws-java/mingw (OpenSSL) or
 # native/build/windows-x86_64 (lws, lwsj), so a second run rebuilds nothing:
@@ -26,9 +27,9 @@ openssl_sha256=67ebca7e50d17383028045486653492195b83db95f8558709701bb47b5c1ef81
 cache="${LWS_CACHE:-$HOME/.cache/lws-java}/mingw"
 log() { echo "cross-windows: $*" >&2; }
 
-install=0; jar=1
+install=0; jar=1; tools_only=0
 for a in "$@"; do
-  case "$a" in --install) install=1 ;; --no-jar) jar=0 ;; *) log "unknown option $a"; exit 2 ;; esac
+  case "$a" in --install) install=1 ;; --no-jar) jar=0 ;; --tools-only) tools_only=1 ;; *) log "unknown option $a"; exit 2 ;; esac
 done
 
 wine_cmd() { command -v wine64 || { [ -x /usr/lib/wine/wine64 ] && echo /usr/lib/wine/wine64; } || command -v wine || true; }
@@ -53,6 +54,7 @@ if [ -n "$need" ]; then
   need=$(missing)
   [ -z "$need" ] || { log "still missing after apt-get: $need"; exit 1; }
 fi
+[ $tools_only = 0 ] || exit 0
 mkdir -p "$cache"
 start=$(date +%s)
 
@@ -111,6 +113,9 @@ fi
 
 # --- 2. + 3. zlib, lws and the lwsj engine -------------------------------------------------------------------------
 export OPENSSL_ROOT_DIR="$openssl_prefix" ZLIB_ROOT=/usr/$triple
+# zlib's archive named outright: CMake before 3.24 (Ubuntu 22.04's 3.22) has no ZLIB_USE_STATIC_LIBS and would
+# take the import library libz.dll.a
+export LWSJ_CMAKE_ARGS="${LWSJ_CMAKE_ARGS:-} -DZLIB_LIBRARY=/usr/$triple/lib/libz.a -DZLIB_INCLUDE_DIR=/usr/$triple/include"
 t=$(date +%s)
 bash "$here/scripts/build-native.sh" windows-x86_64
 log "lws and lwsj ready ($(( $(date +%s) - t )) s)"
