@@ -353,7 +353,7 @@ static long long on_event(long long engine, int event, long long conn, long long
 		read_request(conn, path, sizeof(path));
 		if (strncmp(path, "/http", 5))
 			return 0; /* no callback mount matches: lws answers 404 */
-		if (arg == LWSHUMETH_POST)
+		if ((arg & 0xff) == LWSHUMETH_POST)
 			return 2; /* the body first */
 		lwsj_http_respond(conn, 200, "text/plain", "X-Fuzz: 1\nCache-Control: no-store\n",
 				  (const unsigned char *)body, sizeof(body) - 1);

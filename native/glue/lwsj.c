@@ -879,7 +879,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 			break;
 		c->wsi = wsi;
 		r = call(e, LWSJ_EV_HTTP, (long long)(intptr_t)wsi, in, in ? strlen((const char *)in) : 0,
-			 http_method(wsi));
+			 (http_method(wsi) & 0xff) | (int)lws_get_protocol(wsi)->id << 8);
 		if (r == 1)
 			return 0; /* answered: the body goes out in HTTP_WRITEABLE */
 		if (r == 2) {

@@ -60,7 +60,8 @@ enum lwsj_event {
 	 * pp = len). */
 	LWSJ_EV_CLIENT_HEADERS = 9,
 	/* called: an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = the method, lws's
-	 * LWSHUMETH_* (GET, POST, OPTIONS, PUT, PATCH, DELETE, CONNECT, HEAD), or -1.
+	 * LWSHUMETH_* (GET, POST, OPTIONS, PUT, PATCH, DELETE, CONNECT, HEAD) or 0xff, | the index of the protocol
+	 * that serves it << 8 (the callback mount lws matched names it; 0 when none did).
 	 * Return 0 to let lws answer 404, 1 after answering with lwsj_http_respond(), or 2 to receive the
 	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows; lws reads one for POST, and for PUT and PATCH
 	 * with a Content-Length above 0). */

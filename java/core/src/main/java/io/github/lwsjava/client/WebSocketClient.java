@@ -1,7 +1,5 @@
 package io.github.lwsjava.client;
 
-import static io.github.lwsjava.lws.global.libwebsockets.*;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,23 +8,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.bytedeco.javacpp.BytePointer;
-
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.engine.ClientContext;
 import io.github.lwsjava.engine.Connection;
-import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.engine.ServiceFuture;
-import io.github.lwsjava.lws.lws;
-import io.github.lwsjava.lws.lws_client_connect_info;
-import io.github.lwsjava.lws.lws_context;
-import io.github.lwsjava.lws.lws_context_creation_info;
-import io.github.lwsjava.lws.lws_protocols;
-import io.github.lwsjava.lws.lws_retry_bo;
 import io.github.lwsjava.metrics.EndpointStats;
 import io.github.lwsjava.tls.TlsOptions;
 
@@ -44,9 +34,7 @@ public final class WebSocketClient implements AutoCloseable {
 
     private final Builder config;
     private final Engine engine;
-    private lws_protocols protocols;
-    private lws_retry_bo keepAlive;
-    private BytePointer localProtocol;
+    private final ClientContext context;
     /** Reconnecting connections, told to stop when the client closes. */
     private final java.util.Set<ReconnectingWebSocket> reconnecting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -54,9 +42,8 @@ public final class WebSocketClient implements AutoCloseable {
     private WebSocketClient(Builder config) {
         this.config = config;
         Lws.init();
-        this.engine = new Engine("lws-java-client",
-                config.settings(),
-                this::createContext).start();
+        this.context = new ClientContext(config.tls, config.connectTimeout);
+        this.engine = new Engine("lws-java-client", config.settings(), context).start();
         if (config.settings().jmx()) {
             engine.registerJmx("WebSocketClient");
         }
@@ -75,29 +62,6 @@ public final class WebSocketClient implements AutoCloseable {
     /** {@return the version of the libwebsockets inside, e.g. "4.3.5-unknown"} */
     public static String libraryVersion() {
         return Lws.version();
-    }
-
-    private lws_context createContext(Engine e) {
-        ContextSetup setup = new ContextSetup(e);
-        lws_context_creation_info info = setup.info();
-        info.port((int) CONTEXT_PORT_NO_LISTEN());
-        info.options(info.options() | LWS_SERVER_OPTION_JUST_USE_RAW_ORIGIN); // Origin as given, no "http://" added
-        protocols = setup.protocols("lws-java");
-        localProtocol = setup.string("lws-java");
-        info.protocols(protocols);
-        if (e.settings().deflate()) {
-            info.extensions(lwsj_deflate_extensions());
-        }
-        setup.clientTls(info, config.tls);
-        setup.tcpKeepAlive(info, e.settings().tcpKeepAlive());
-        info.connect_timeout_secs((int) Math.max(1, config.connectTimeout.toSeconds()));
-        info.timeout_secs((int) Math.max(5, config.connectTimeout.toSeconds()));
-        keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
-        lws_context context = lws_create_context(info);
-        if (context == null || context.isNull()) {
-            throw new IllegalStateException("lws could not create the client context (check the TLS files)");
-        }
-        return context;
     }
 
     /**
@@ -330,7 +294,9 @@ public final class WebSocketClient implements AutoCloseable {
             c.remoteAddress(url.hostHeader());
             c.target(url.hostAndPort());
             try {
-                engine.execute(() -> start(c));
+                ClientContext.Request request = new ClientContext.Request(url.host(), url.port(), url.path(),
+                        url.hostHeader(), origin, List.copyOf(subprotocols), url.secure());
+                engine.execute(() -> context.connect(engine, c, request, url.toString()));
             } catch (WebSocketException closed) {
                 return CompletableFuture.failedFuture(closed);
             }
@@ -345,64 +311,6 @@ public final class WebSocketClient implements AutoCloseable {
             }, millis, TimeUnit.MILLISECONDS);
             c.openFuture().whenComplete((ws, error) -> timer.cancel(false));
             return c.openFuture();
-        }
-
-        /** Service thread: lws_client_connect_via_info (which copies every string it is given). */
-        private void start(Connection c) {
-            if (!engine.running()) { // closing or closed: the context must not get new connections
-                c.fail(new WebSocketException(WebSocketException.Kind.SHUTDOWN, "the client is closed"));
-                return;
-            }
-            lws_client_connect_info info = new lws_client_connect_info().zero();
-            BytePointer address = ContextSetup.transientString(url.host());
-            BytePointer path = ContextSetup.transientString(url.path());
-            BytePointer host = ContextSetup.transientString(url.hostHeader());
-            BytePointer originHeader = ContextSetup.transientString(origin);
-            BytePointer protocols = subprotocols.isEmpty() ? null
-                    : ContextSetup.transientString(String.join(",", subprotocols));
-            info.context(engine.context())
-                .port(url.port())
-                .path(path)
-                .host(host)
-                .origin(originHeader)
-                .protocol(protocols)
-                .ietf_version_or_minus_one(-1)
-                .local_protocol_name(localProtocol)
-                .opaque_user_data(Lws.pointer(c.id()));
-            info._address(address);
-            // An upgrade answered with a redirect fails, as with the JDK's and OkHttp's clients. (lws 4.3.5 would
-            // follow it, and frees the connection twice when the new host does not resolve: native/fuzz found it.)
-            int flags = LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
-            if (url.secure()) {
-                flags |= LCCSCF_USE_SSL;
-                TlsOptions tls = config.tls;
-                if (tls != null && tls.allowsSelfSigned()) {
-                    flags |= LCCSCF_ALLOW_SELFSIGNED;
-                }
-                if (tls != null && tls.skipsHostnameCheck()) {
-                    flags |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
-                }
-                if (tls != null && tls.allowsExpired()) {
-                    flags |= LCCSCF_ALLOW_EXPIRED;
-                }
-            }
-            info.ssl_connection(flags);
-            if (keepAlive != null) {
-                info.retry_and_idle_policy(keepAlive);
-            }
-            engine.add(c);
-            lws wsi = lws_client_connect_via_info(info);
-            // lws has copied the strings by now; until then the GC must not free them
-            java.lang.ref.Reference.reachabilityFence(address);
-            java.lang.ref.Reference.reachabilityFence(path);
-            java.lang.ref.Reference.reachabilityFence(host);
-            java.lang.ref.Reference.reachabilityFence(originHeader);
-            java.lang.ref.Reference.reachabilityFence(protocols);
-            java.lang.ref.Reference.reachabilityFence(info);
-            if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
-                // failed before lws could report it through the callback
-                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url.hostAndPort() + " (" + url + ")"));
-            }
         }
     }
 

@@ -48,8 +48,11 @@ public final class Engine {
         /** An upgrade request (headers readable now): a new connection id, or -status to refuse. */
         long upgrade(Engine engine, long wsi, int protocol);
 
-        /** An HTTP request: 0 (404), 1 (answered), 2 (read the body first). */
-        int http(Engine engine, long wsi, String uri, int method);
+        /**
+         * An HTTP request that lws's mounts gave to protocol (its index; 0 when no callback mount matched): 0 (lws
+         * answers 404), 1 (answered with {@link HttpRequests#respond}), 2 (read the body first).
+         */
+        int http(Engine engine, long wsi, HttpRequests.Head request, int protocol);
 
         /** The body of a request for which {@link #http} returned 2. */
         void httpBody(Engine engine, long wsi, byte[] body);
@@ -388,9 +391,11 @@ public final class Engine {
                 }
                 return r;
             }
-            case LWSJ_EV_HTTP:
-                return serverHooks == null ? 0
-                        : serverHooks.http(this, conn, new String(memory.copy(data, len), UTF_8), arg);
+            case LWSJ_EV_HTTP: { // arg: lws's method index (0xff: another) | the protocol's index << 8
+                HttpRequests.Head request = serverHooks == null ? null
+                        : HttpRequests.read(conn, (byte) arg, new String(memory.copy(data, len), UTF_8));
+                return request == null ? 0 : serverHooks.http(this, conn, request, arg >>> 8);
+            }
             case LWSJ_EV_HTTP_BODY_DONE:
                 if (serverHooks != null) {
                     serverHooks.httpBody(this, conn, memory.copy(data, len));
