@@ -177,6 +177,25 @@ public final class WebSocketClient implements AutoCloseable {
         return engine.onServiceThread();
     }
 
+    /**
+     * Where this client's listeners run: its executor, or else its service thread (at once when called there). A
+     * {@link ReconnectingWebSocket} runs its state machine and its listener's callbacks here, one at a time. Once
+     * the client is closed, a task runs on the calling thread.
+     */
+    java.util.concurrent.Executor listenerThread() {
+        java.util.concurrent.Executor executor = engine.settings().listenerExecutor();
+        if (executor != null) {
+            return executor;
+        }
+        return task -> {
+            try {
+                engine.execute(task);
+            } catch (WebSocketException stopped) {
+                task.run(); // the service thread is gone: nothing else can run concurrently with this any more
+            }
+        };
+    }
+
     /** A future that refuses to be waited for on the service thread (see {@link ServiceFuture}). */
     <T> CompletableFuture<T> newFuture() {
         return new ServiceFuture<>(engine);
@@ -269,10 +288,6 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        String path() {
-            return url.path();
-        }
-
         /**
          * Connects.
          *
@@ -282,7 +297,8 @@ public final class WebSocketClient implements AutoCloseable {
          */
         public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
             if (reconnect != null) {
-                return ReconnectingWebSocket.start(WebSocketClient.this, this, url.toString(), reconnect, listener);
+                return ReconnectingWebSocket.start(WebSocketClient.this, this::connectOnce, url.toString(), url.path(),
+                        reconnect, listener);
             }
             return connectOnce(listener);
         }
