@@ -34,6 +34,7 @@ struct client {
 static struct client clients[3] = { { .name = "" }, { .name = "ws" }, { .name = "wss" } };
 static long long next_server_id = SERVER_ID;
 static struct lwsj_engine *echo_engine;
+static struct lws_context *echo_context;
 
 /* Message i: its size and kind, and its bytes (a pattern the echo must reproduce). The frame length forms (7 bit,
  * 16 bit, 64 bit) and their edges, and empty messages after others (with permessage-deflate, native/patches/0036). */
@@ -63,7 +64,10 @@ static void send_next(struct client *c)
 {
 	size_t len;
 	unsigned char *m = message(c->sent, &len);
-	if (lwsj_send(echo_engine, c - clients, m, len, message_kind(c->sent)) < 0)
+	/* the ws client queues at once (lwsj_send), the wss client through the post box that other threads use
+	 * (lwsj_post: the service thread takes it at its next wake) */
+	if (c == &clients[1] ? lwsj_send(echo_engine, c - clients, m, len, message_kind(c->sent)) < 0 :
+			       lwsj_post(echo_engine, echo_context, c - clients, m, len, message_kind(c->sent)) < 0)
 		c->failed = 1;
 	c->sent++;
 	free(m);
@@ -180,6 +184,7 @@ int main(int argc, char **argv)
 	cx = lws_create_context(&info);
 	if (!cx)
 		return 1;
+	echo_context = cx;
 	ws = vhost(cx, protocols, "ws", 0, NULL, NULL, NULL, 0);
 	wss = vhost(cx, protocols, "wss", 0, argv[1], argv[2], NULL, 1);
 	client = vhost(cx, protocols, "client", CONTEXT_PORT_NO_LISTEN, NULL, NULL, argv[1], 1);
