@@ -64,12 +64,12 @@ public final class Engine {
     private final ContextFactory factory;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final LongMap<Connection> connections = new LongMap<>();
-    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong connectionIds; // shared with siblings: ids are unique among them
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final List<Object> retained = new ArrayList<>();
     final NativeMemory memory = new NativeMemory();
-    final Counters counters = new Counters();
+    final Counters counters; // shared with siblings
     private volatile ServerHooks serverHooks;
     private Thread thread;
     private lwsj_engine nativeEngine;
@@ -93,9 +93,24 @@ public final class Engine {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {
+        this(name, settings, factory, new AtomicLong(), new Counters());
+    }
+
+    private Engine(String name, Settings settings, ContextFactory factory, AtomicLong connectionIds,
+                   Counters counters) {
         this.name = name;
         this.settings = settings;
         this.factory = factory;
+        this.connectionIds = connectionIds;
+        this.counters = counters;
+    }
+
+    /**
+     * Another engine (its own context and service thread) with these settings, whose connection ids and counters
+     * are shared with this one: one server served by several threads. Not started.
+     */
+    public Engine sibling(String siblingName, ContextFactory siblingFactory) {
+        return new Engine(siblingName, settings, siblingFactory, connectionIds, counters);
     }
 
     /** Starts the service thread and waits until the context exists; throws why it could not be made. */

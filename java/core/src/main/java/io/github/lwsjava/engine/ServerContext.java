@@ -24,11 +24,25 @@ import io.github.lwsjava.tls.TlsOptions;
  * @param vhosts the listeners
  * @param mounts the HTTP mounts, in order
  * @param mimeTypes extra MIME types of the file mounts, by extension (".wasm")
- * @param deflate whether to offer permessage-deflate
  * @param listening hears the port of each vhost once it listens, in the order of vhosts
+ * @param share how the listening sockets are shared with the contexts of other service threads of the same server
  */
 public record ServerContext(List<String> protocols, List<Vhost> vhosts, List<Mount> mounts,
-                            Map<String, String> mimeTypes, IntConsumer listening) implements Engine.ContextFactory {
+                            Map<String, String> mimeTypes, IntConsumer listening, Share share)
+        implements Engine.ContextFactory {
+
+    /**
+     * One port, several contexts: each sets SO_REUSEPORT (lws's LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE) and the
+     * kernel spreads new connections over them.
+     */
+    public enum Share {
+        /** The only context on its ports. */
+        NONE,
+        /** The first of several: it checks that the ports are free and picks those given as 0. */
+        FIRST,
+        /** Another one, on the ports the first listens on. */
+        MORE
+    }
 
     private static final System.Logger LOG = System.getLogger("io.github.lwsjava.server");
 
@@ -62,10 +76,13 @@ public record ServerContext(List<String> protocols, List<Vhost> vhosts, List<Mou
     }
 
     private int createVhost(Engine engine, ContextSetup setup, lws_context context, Vhost v) {
-        checkCanListen(v.host(), v.port());
+        if (share != Share.MORE) { // the others bind a port the first one holds
+            checkCanListen(v.host(), v.port());
+        }
         Engine.Settings settings = engine.settings();
         lws_context_creation_info vinfo = setup.info();
-        vinfo.options(vinfo.options() | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND);
+        vinfo.options(vinfo.options() | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND
+                | (share != Share.NONE ? LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE : 0));
         vinfo.port(v.port());
         vinfo.iface(setup.string(v.host()));
         vinfo.vhost_name(setup.string(v.name()));

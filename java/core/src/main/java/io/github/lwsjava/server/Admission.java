@@ -3,6 +3,7 @@ package io.github.lwsjava.server;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.engine.Connection;
@@ -11,7 +12,8 @@ import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.engine.ServerContext;
 
 /**
- * Decides on each upgrade request (service thread): which handler takes it (subprotocol, else route, else the
+ * Decides on each upgrade request (on the service thread of the context that received it; a server with several
+ * service threads shares one admission): which handler takes it (subprotocol, else route, else the
  * default handler), whether the server has room and the filter agrees; registers the accepted connection with
  * its request until it closes.
  */
@@ -25,8 +27,8 @@ final class Admission {
     private final String host;
     /** The upgrade request of every live connection, by connection id (written on the service thread). */
     private final Map<Long, UpgradeRequest> requests = new ConcurrentHashMap<>();
-    /** Accepted connections not yet closed: read and written on the service thread only. */
-    private int open;
+    /** Accepted connections not yet closed. */
+    private final AtomicInteger open = new AtomicInteger();
 
     Admission(List<String> protocolNames, List<WebSocket.Listener> handlers, Map<String, WebSocket.Listener> routes,
               WebSocketServer.UpgradeFilter filter, int maxConnections, String host) {
@@ -61,8 +63,9 @@ final class Admission {
         if (!e.running()) {
             return -503; // shutting down: close() stops accepting before the context goes
         }
-        if (maxConnections > 0 && open >= maxConnections) {
-            return -503;
+
+        if (maxConnections > 0 && open.get() >= maxConnections) {
+            return -503; // full: before the filter runs
         }
         if (request == null) {
             request = UpgradeRequest.read(wsi, protocol == 0 ? "" : protocolNames.get(protocol));
@@ -78,6 +81,10 @@ final class Admission {
                 return -Math.max(400, Math.min(599, status));
             }
         }
+        if (open.incrementAndGet() > maxConnections && maxConnections > 0) { // a place, taken before it is known
+            open.decrementAndGet();
+            return -503;
+        }
         String pathAndQuery = request.query().isEmpty() ? request.path() : request.path() + "?" + request.query();
         String hostHeader = request.header("host");
         if (hostHeader == null || hostHeader.isBlank()) { // HTTP/1.0 without Host: the address listened on
@@ -87,12 +94,9 @@ final class Admission {
         Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, url, Map.of(), 256);
         c.remoteAddress(request.remoteAddress());
         e.add(c);
-        open++;
         requests.put(c.id(), request);
-        // the close future completes on the service thread (Connection.closed/fail), whatever executor runs the
-        // listener: the count stays a plain service-thread field
         c.closeFuture().whenComplete((ws, error) -> {
-            open--;
+            open.decrementAndGet();
             requests.remove(c.id());
         });
         return c.id();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
@@ -39,7 +40,9 @@ public final class WebSocketServer implements AutoCloseable {
     private static final String DEFAULT_PROTOCOL = "lws-java-default";
     private static final String HTTP_PROTOCOL = "lws-java-http-";
 
-    private final Engine engine;
+    /** One engine per service thread (serviceThreads), all on the same ports; the first one's counters are all's. */
+    private final List<Engine> engines = new ArrayList<>();
+    private final Engine engine; // the first
     private final List<Integer> ports = new ArrayList<>();
     /** The WebSocket protocols by index: 0 the default handler's, then the builder's subprotocols. */
     private final List<String> protocolNames = new ArrayList<>();
@@ -70,29 +73,52 @@ public final class WebSocketServer implements AutoCloseable {
         }
         this.admission = new Admission(List.copyOf(protocolNames), handlers, Map.copyOf(config.routes),
                 config.upgradeFilter, config.maxConnections, config.host);
-        HttpRoutes http = new HttpRoutes(httpHandlers);
+        int n = config.serviceThreads;
+        ServerContext.Share share = n == 1 ? ServerContext.Share.NONE : ServerContext.Share.FIRST;
         this.engine = new Engine("lws-java-server", config.settings(), new ServerContext(allProtocols,
-                config.vhosts(), mounts, Map.copyOf(config.mimeTypes), ports::add));
-        engine.serverHooks(new Engine.ServerHooks() {
+                config.vhosts(), mounts, Map.copyOf(config.mimeTypes), ports::add, share));
+        start(engine, httpHandlers);
+        try {
+            for (int i = 2; i <= n; i++) { // the others listen on the ports the first one got
+                List<ServerContext.Vhost> same = new ArrayList<>();
+                List<ServerContext.Vhost> vhosts = config.vhosts();
+                for (int v = 0; v < vhosts.size(); v++) {
+                    ServerContext.Vhost vh = vhosts.get(v);
+                    same.add(new ServerContext.Vhost(vh.name(), vh.host(), ports.get(v), vh.tls()));
+                }
+                start(engine.sibling("lws-java-server-" + i, new ServerContext(allProtocols, same, mounts,
+                        Map.copyOf(config.mimeTypes), port -> { }, ServerContext.Share.MORE)), httpHandlers);
+            }
+        } catch (RuntimeException failed) {
+            close();
+            throw failed;
+        }
+        if (config.settings().jmx()) {
+            engine.registerJmx("WebSocketServer");
+        }
+    }
+
+    /** Starts an engine with the server's hooks: the one admission, HTTP routes of its own (service thread). */
+    private void start(Engine e, Map<Integer, HttpHandler> httpHandlers) {
+        HttpRoutes http = new HttpRoutes(httpHandlers);
+        e.serverHooks(new Engine.ServerHooks() {
             @Override
-            public long upgrade(Engine e, long wsi, int protocol) {
-                return admission.upgrade(e, wsi, protocol);
+            public long upgrade(Engine on, long wsi, int protocol) {
+                return admission.upgrade(on, wsi, protocol);
             }
 
             @Override
-            public int http(Engine e, long wsi, HttpRequests.Head head, int protocol) {
+            public int http(Engine on, long wsi, HttpRequests.Head head, int protocol) {
                 return http.request(wsi, head, protocol);
             }
 
             @Override
-            public void httpBody(Engine e, long wsi, byte[] body) {
+            public void httpBody(Engine on, long wsi, byte[] body) {
                 http.body(wsi, body);
             }
         });
-        engine.start();
-        if (config.settings().jmx()) {
-            engine.registerJmx("WebSocketServer");
-        }
+        e.start();
+        engines.add(e);
     }
 
     /**
@@ -120,7 +146,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** {@return the open connections (empty once the server is closed)} */
     public List<WebSocket> connections() {
-        return engine.connections();
+        List<WebSocket> all = new ArrayList<>();
+        for (Engine e : engines) {
+            all.addAll(e.connections());
+        }
+        return all;
     }
 
     /**
@@ -217,13 +247,15 @@ public final class WebSocketServer implements AutoCloseable {
      * connection whose queue is full misses the message (its future fails with QUEUE_FULL).
      */
     private void broadcast(int index, java.util.function.Consumer<Connection> send) {
-        engine.execute(() -> {
-            for (Connection c : engine.connectionsSnapshot()) {
-                if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
-                    send.accept(c);
+        for (Engine e : engines) {
+            e.execute(() -> {
+                for (Connection c : e.connectionsSnapshot()) {
+                    if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
+                        send.accept(c);
+                    }
                 }
-            }
-        });
+            });
+        }
     }
 
     /**
@@ -232,7 +264,14 @@ public final class WebSocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.shutdown(WebSocket.GOING_AWAY, 2000);
+        if (engines.size() <= 1) {
+            engine.shutdown(WebSocket.GOING_AWAY, 2000);
+            return;
+        }
+        // all service threads wind down at once, each with the whole grace time
+        CompletableFuture.allOf(engines.stream()
+                .map(e -> CompletableFuture.runAsync(() -> e.shutdown(WebSocket.GOING_AWAY, 2000)))
+                .toArray(CompletableFuture[]::new)).join();
     }
 
     /**
@@ -244,7 +283,9 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitClose() throws InterruptedException {
-        engine.awaitStopped(null);
+        for (Engine e : engines) {
+            e.awaitStopped(null);
+        }
     }
 
     /**
@@ -256,7 +297,13 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitClose(Duration timeout) throws InterruptedException {
-        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
+        long deadline = System.nanoTime() + java.util.Objects.requireNonNull(timeout, "timeout").toNanos();
+        for (Engine e : engines) {
+            if (!e.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Decides on an upgrade request: 0 accepts it, an HTTP status (e.g. 401, 403) refuses it. */
@@ -290,6 +337,7 @@ public final class WebSocketServer implements AutoCloseable {
         private final Map<String, String> mimeTypes = new LinkedHashMap<>();
         private UpgradeFilter upgradeFilter;
         private int maxConnections;
+        private int serviceThreads = 1;
 
         private Builder() {
             super(Duration.ofSeconds(30));
@@ -493,6 +541,25 @@ public final class WebSocketServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnections must not be negative, not " + limit);
             }
             this.maxConnections = limit;
+            return this;
+        }
+
+        /**
+         * Serves with this many service threads (default 1): each its own lws context, listening on the same ports
+         * (SO_REUSEPORT); the kernel spreads new connections over them, and a connection stays on the thread that
+         * accepted it. Listeners, routes, protocols, mounts and limits are the server's, whichever thread runs them:
+         * listeners of different connections may then run at the same time (each connection's own callbacks still
+         * never overlap). With SO_REUSEPORT, another process of the same user could listen on the same port too.
+         *
+         * @param threads 1 or more; the number of cores is a reasonable upper bound
+         * @return this builder
+         * @throws IllegalArgumentException when it is below 1
+         */
+        public Builder serviceThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("serviceThreads must be at least 1, not " + threads);
+            }
+            this.serviceThreads = threads;
             return this;
         }
 
