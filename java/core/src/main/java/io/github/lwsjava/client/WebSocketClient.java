@@ -21,7 +21,8 @@ import io.github.lwsjava.metrics.EndpointStats;
 import io.github.lwsjava.tls.TlsOptions;
 
 /**
- * A WebSocket client: one lws context and one service thread, shared by all its connections.
+ * A WebSocket client: one lws context and one service thread, shared by all its connections. Its methods are safe
+ * from any thread; listeners run on the service thread, or on the builder's executor if given.
  *
  * <pre>{@code
  * try (WebSocketClient client = WebSocketClient.create()) {

@@ -23,7 +23,10 @@ import io.github.lwsjava.engine.ServerContext;
 import io.github.lwsjava.tls.TlsOptions;
 
 /**
- * A WebSocket (and HTTP) server: one lws context with one or more vhosts, and one service thread.
+ * A WebSocket (and HTTP) server: an lws context with one or more vhosts, served by one service thread (or by
+ * {@link Builder#serviceThreads several}, each with a context of its own on the same ports). Its methods are safe
+ * from any thread; handlers, upgrade filters and HTTP handlers run on the service thread that accepted the
+ * connection (handlers on the builder's executor, if given), and must not block there.
  *
  * <pre>{@code
  * WebSocketServer server = WebSocketServer.builder()
