@@ -53,7 +53,7 @@ public final class Connection implements WebSocket {
     private boolean live; // the C engine has the connection: from its OPEN event to its CLOSED event
     private boolean closeRequested;
     // guarded by this: the futures of the messages in the C engine's queue, in its order
-    private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    private final SendQueue pending = new SendQueue();
     private boolean sendsClosed; // guarded by this: the CLOSED event has failed every pending send
     private int streaming = -1; // guarded by this: the kind of a message being streamed, or -1
     private boolean abandoned;
@@ -65,9 +65,6 @@ public final class Connection implements WebSocket {
     private volatile long bytesReceived;
     private int refusedStatus; // the HTTP status of a client's refused upgrade, 0 when none
     private Map<String, String> refusedHeaders = Map.of();
-
-    private record PendingWrite(CompletableFuture<WebSocket> future, int length, int kind) {
-    }
 
     /**
      * @param listener the application's listener, or null for pull style ({@link #receive})
@@ -209,7 +206,7 @@ public final class Connection implements WebSocket {
                 failure = engine.onServiceThread() ? notOpen()
                         : new WebSocketException(Kind.SHUTDOWN, "the client or server is closed");
             } else {
-                pending.add(new PendingWrite(future, length, kind));
+                pending.add(future, length, kind);
             }
         }
         if (failure != null) {
@@ -426,23 +423,27 @@ public final class Connection implements WebSocket {
 
     void written(int count) {
         for (int i = 0; i < count; i++) {
-            PendingWrite w;
+            CompletableFuture<WebSocket> future;
+            int length;
+            int kind;
             synchronized (this) {
-                w = pending.poll();
+                if (pending.size() == 0) {
+                    return;
+                }
+                length = pending.firstLength();
+                kind = pending.firstKind();
+                future = pending.removeFirst();
             }
-            if (w == null) {
-                return;
-            }
-            addQueued(-w.length());
-            if (w.kind() != LWSJ_PING) {
-                bytesSent += w.length();
-                engine.counters.bytesSent.add(w.length());
-                if ((w.kind() & LWSJ_MORE) == 0) {
+            addQueued(-length);
+            if (kind != LWSJ_PING) {
+                bytesSent += length;
+                engine.counters.bytesSent.add(length);
+                if ((kind & LWSJ_MORE) == 0) {
                     messagesSent++;
                     engine.counters.messagesSent.increment();
                 }
             }
-            w.future().complete(this);
+            future.complete(this);
         }
     }
 
@@ -455,18 +456,21 @@ public final class Connection implements WebSocket {
             engine.counters.open.decrement();
         }
         live = false; // the C engine has forgotten the id: nothing more is sent for it
-        ArrayDeque<PendingWrite> failed;
+        ArrayDeque<CompletableFuture<WebSocket>> failed = new ArrayDeque<>();
+        long unqueued = 0;
         synchronized (this) {
             sendsClosed = true;
-            failed = new ArrayDeque<>(pending);
-            pending.clear();
+            while (pending.size() > 0) {
+                unqueued += pending.firstLength();
+                failed.add(pending.removeFirst());
+            }
         }
+        addQueued(-unqueued);
         moveTo(State.CLOSED);
         engine.remove(this);
         WebSocketException closedError = new WebSocketException(Kind.CLOSED, "the WebSocket closed (" + code + ")");
-        for (PendingWrite w : failed) {
-            addQueued(-w.length());
-            w.future().completeExceptionally(closedError);
+        for (CompletableFuture<WebSocket> f : failed) {
+            f.completeExceptionally(closedError);
         }
         if (!opened.isDone()) {
             WebSocketException e = new WebSocketException(Kind.HANDSHAKE, "the connection closed during the handshake");
