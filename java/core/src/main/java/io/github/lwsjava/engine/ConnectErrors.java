@@ -119,10 +119,8 @@ final class ConnectErrors {
         if (m.contains("http_proxy") || m.startsWith("proxy ")) {
             return new WebSocketException(Kind.PROXY, proxy + " failed on the way to " + target + ": " + text);
         }
-        if (m.contains("socks")) {
-            return new WebSocketException(Kind.PROXY, proxy + " refused to connect to " + target + ": " + text
-                    + (m.contains("reply fail") ? " (wrong or missing credentials, or the proxy could not reach "
-                            + "the server)" : ""));
+        if (m.contains("socks")) { // lws patch 0037 names the step: credentials, connect (with the reason)
+            return new WebSocketException(Kind.PROXY, proxy + " failed to connect to " + target + ": " + text);
         }
         if (m.contains("unable to connect") || m.contains("connect fail") || m.contains("conn fail")
                 || m.contains("refused")

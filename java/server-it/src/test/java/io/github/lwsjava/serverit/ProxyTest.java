@@ -244,9 +244,48 @@ class ProxyTest {
             for (Proxy p : List.of(lp.proxy().withCredentials(USER, "wrong"), lp.proxy())) {
                 WebSocketException e = refusal(client.newConnection(url(true)).proxy(p));
                 assertEquals(WebSocketException.Kind.PROXY, e.kind(), e.getMessage());
-                assertTrue(e.getMessage().contains("SOCKS5 proxy 127.0.0.1:" + lp.port), e.getMessage());
+                assertTrue(e.getMessage().contains("SOCKS5 proxy 127.0.0.1:" + lp.port)
+                        && e.getMessage().endsWith("socks proxy refused the user name and password"), e.getMessage());
             }
             assertEchoes(client.newConnection(url(true)).proxy(lp.proxy().withCredentials(USER, PASSWORD)));
+        }
+    }
+
+    /**
+     * lws reads http_proxy and socks_proxy from the environment for a vhost made without a proxy: ours never does.
+     * A child JVM with both pointing at a closed port still connects directly.
+     */
+    @Test
+    void proxyEnvironmentVariablesAreIgnored() throws Exception {
+        String closed = "127.0.0.1:" + Ports.freeLoopbackPort();
+        String java = ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the sanitizer's preload, if any, stays: the child loads the same native library
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DirectProbe.class.getName(), url(false)).redirectErrorStream(true);
+        pb.environment().put("http_proxy", closed);
+        pb.environment().put("socks_proxy", closed);
+        Path out = Files.createTempFile(dir, "probe-", ".out");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish in 60 s");
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), output);
+            assertTrue(output.contains("echo:direct"), output);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** The child of {@link #proxyEnvironmentVariablesAreIgnored}: one exchange with a client that has no proxy. */
+    public static final class DirectProbe {
+        public static void main(String[] args) throws Exception {
+            try (WebSocketClient client = WebSocketClient.builder().connectTimeout(Duration.ofSeconds(10)).build()) {
+                WebSocket socket = client.connect(args[0]).get(20, TimeUnit.SECONDS);
+                socket.sendText("direct");
+                System.out.println(socket.receive(Duration.ofSeconds(10)).text());
+            }
         }
     }
 
@@ -265,6 +304,9 @@ class ProxyTest {
                 WebSocketException e = refusal(client.newConnection("ws://127.0.0.1:" + closed + "/").proxy(lp.proxy()));
                 assertEquals(WebSocketException.Kind.PROXY, e.kind(), e.getMessage());
                 assertTrue(e.getMessage().contains(lp.proxy().toString()), e.getMessage());
+                // tinyproxy: 500; microsocks passes on the connect's errno as RFC 1928's "connection refused"
+                assertTrue(e.getMessage().contains(lp.type == Proxy.Type.HTTP ? "HTTP 500"
+                        : "socks connect refused: connection refused"), e.getMessage());
             }
         }
     }
