@@ -43,7 +43,7 @@ public final class WebSocketClient implements AutoCloseable {
     private WebSocketClient(Builder config) {
         this.config = config;
         Lws.init();
-        this.context = new ClientContext(config.tls, config.connectTimeout);
+        this.context = new ClientContext(config.tls, config.connectTimeout, route(config.proxy));
         this.engine = new Engine("lws-java-client", config.settings(), context).start();
         if (config.settings().jmx()) {
             engine.registerJmx("WebSocketClient");
@@ -97,6 +97,14 @@ public final class WebSocketClient implements AutoCloseable {
      */
     public ConnectionBuilder newConnection(String url) {
         return new ConnectionBuilder(WebSocketUrl.parse(url));
+    }
+
+    /** lws 4.3.5 writes "CONNECT ::1:443": an IPv6 literal cannot go through an HTTP proxy. */
+    private static void checkReachable(Proxy proxy, WebSocketUrl url) {
+        if (proxy.type() == Proxy.Type.HTTP && url.host().contains(":")) {
+            throw new IllegalArgumentException("cannot reach " + url.hostAndPort() + " through " + proxy
+                    + ": libwebsockets cannot send CONNECT for an IPv6 literal (use a host name, or Proxy.NONE)");
+        }
     }
 
     /** {@return the open and connecting connections (empty once the client is closed)} */
@@ -156,6 +164,16 @@ public final class WebSocketClient implements AutoCloseable {
         return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
     }
 
+    /** The engine's form of a proxy: null for a direct connection. */
+    private static ClientContext.ProxyRoute route(Proxy proxy) {
+        if (proxy.type() == Proxy.Type.DIRECT) {
+            return null;
+        }
+        String credentials = proxy.user() == null ? "" : proxy.user() + ":" + proxy.password() + "@";
+        return new ClientContext.ProxyRoute(proxy.type() == Proxy.Type.SOCKS5, credentials + proxy.address(),
+                proxy.toString());
+    }
+
     boolean register(ReconnectingWebSocket ws) {
         reconnecting.add(ws);
         if (closing || !engine.running()) {
@@ -210,6 +228,7 @@ public final class WebSocketClient implements AutoCloseable {
         private String origin;
         private Duration connectTimeout = config.connectTimeout;
         private ReconnectPolicy reconnect;
+        private Proxy proxy = config.proxy;
 
         private ConnectionBuilder(WebSocketUrl url) {
             this.url = url;
@@ -290,13 +309,27 @@ public final class WebSocketClient implements AutoCloseable {
         }
 
         /**
+         * Connects through this proxy instead of the client's ({@link Builder#proxy}).
+         *
+         * @param proxy the proxy; {@link Proxy#NONE} connects directly
+         * @return this builder
+         */
+        public ConnectionBuilder proxy(Proxy proxy) {
+            this.proxy = java.util.Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
          * Connects.
          *
          * @param listener receives the connection's events; null for pull style ({@link WebSocket#receive})
          * @return completes when the handshake is done (with a {@link ReconnectingWebSocket} under a reconnect
          *         policy), or fails with a {@link WebSocketException}
+         * @throws IllegalArgumentException when an HTTP proxy would have to reach an IPv6 literal (libwebsockets
+         *         cannot write its {@code CONNECT})
          */
         public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
+            checkReachable(proxy, url);
             if (reconnect != null) {
                 return ReconnectingWebSocket.start(WebSocketClient.this, this::connectOnce, url.toString(), url.path(),
                         reconnect, listener);
@@ -310,9 +343,12 @@ public final class WebSocketClient implements AutoCloseable {
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());
             c.target(url.hostAndPort());
+            if (proxy.type() != Proxy.Type.DIRECT) {
+                c.proxy(proxy.toString());
+            }
             try {
                 ClientContext.Request request = new ClientContext.Request(url.host(), url.port(), url.path(),
-                        url.hostHeader(), origin, List.copyOf(subprotocols), url.secure());
+                        url.hostHeader(), origin, List.copyOf(subprotocols), url.secure(), route(proxy));
                 engine.execute(() -> context.connect(engine, c, request, url.toString()));
             } catch (WebSocketException closed) {
                 return CompletableFuture.failedFuture(closed);
@@ -336,6 +372,7 @@ public final class WebSocketClient implements AutoCloseable {
         private int receiveQueueCapacity = 256;
         private TlsOptions tls;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Proxy proxy = Proxy.NONE;
 
         private Builder() {
             super(Duration.ZERO);
@@ -379,6 +416,18 @@ public final class WebSocketClient implements AutoCloseable {
                 throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
             }
             this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Connects through this proxy (default {@link Proxy#NONE}: directly; environment variables and system
+         * properties are not read). {@link ConnectionBuilder#proxy} chooses another for one connection.
+         *
+         * @param proxy the proxy
+         * @return this builder
+         */
+        public Builder proxy(Proxy proxy) {
+            this.proxy = java.util.Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

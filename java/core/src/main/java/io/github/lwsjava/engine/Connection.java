@@ -48,6 +48,7 @@ public final class Connection implements WebSocket {
     private volatile String subprotocol = "";
     private volatile String remoteAddress = "";
     private volatile String target = ""; // a client's host:port, for its connect errors
+    private volatile String proxy; // the proxy a client's connection goes through, for its connect errors; or null
     private volatile int protocolIndex;
     // service thread only
     private boolean live; // the C engine has the connection: from its OPEN event to its CLOSED event
@@ -114,6 +115,11 @@ public final class Connection implements WebSocket {
     /** A client connection's server as host:port, named by its connect errors. */
     public void target(String hostAndPort) {
         this.target = hostAndPort;
+    }
+
+    /** The proxy a client connection goes through (e.g. "HTTP proxy 127.0.0.1:3128"), named by its connect errors. */
+    public void proxy(String name) {
+        this.proxy = name;
     }
 
     // ---- the WebSocket API (any thread) ----
@@ -498,7 +504,7 @@ public final class Connection implements WebSocket {
     }
 
     void connectFailed(String lwsMessage) {
-        WebSocketException error = ConnectErrors.classify(lwsMessage, target, refusedStatus, refusedHeaders);
+        WebSocketException error = ConnectErrors.classify(lwsMessage, target, proxy, refusedStatus, refusedHeaders);
         fail(error);
     }
 
