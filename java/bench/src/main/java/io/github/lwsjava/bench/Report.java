@@ -120,8 +120,11 @@ final class Report {
             }
             String label = (role.equals("server")
                     ? "Server: echo servers compared, driven by the " + ("c".equals(f.get("impl")) ? "C lws" : f.get("impl")) + " client"
-                    : "Client: clients compared against the " + ("c".equals(f.getOrDefault("server", "c"))
-                            ? "C lws" : f.get("server")) + " echo server")
+                    : "Client: clients compared against the " + switch (f.getOrDefault("server", "c")) {
+                        case "c" -> "C lws";
+                        case "uws" -> "uWebSockets.js (not lws)";
+                        default -> f.get("server");
+                    } + " echo server")
                     + " - " + what + " (" + tls + ")";
             String key = role + "|" + workload + "|" + tls + "|" + f.get("size") + "|" + f.get("window") + "|"
                     + (role.equals("server") ? f.get("impl") : f.getOrDefault("server", "c"));
