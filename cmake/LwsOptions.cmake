@@ -35,6 +35,10 @@ set(LWS_CMAKE_OPTIONS
   -DLWS_IPV6=ON
   # WebSocket over HTTP/1.1 only: no h2 ALPN, so browsers and peers take the RFC 6455 upgrade path.
   -DLWS_WITH_HTTP2=OFF
+  # Client connections through a SOCKS5 proxy (io.github.lwsjava.client.Proxy.socks5); HTTP CONNECT proxies
+  # (LWS_CLIENT_HTTP_PROXYING) are on by default. Both are set per vhost: the engine makes one client vhost per
+  # distinct proxy, and never lets lws read the http_proxy / socks_proxy environment variables.
+  -DLWS_WITH_SOCKS5=ON
   -DDISABLE_WERROR=ON
   # The same lws on every build machine (issue 18): lws's CMake probes the machine for optional headers and
   # libraries, and what it finds changes lws_config.h, the public headers (so the Parser's bindings) and the

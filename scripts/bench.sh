@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: lws-java against Netty, Jetty, the JDK client, Java-WebSocket, OkHttp and a C client over the same
-# static lws (the native ceiling), each against a C lws echo server; then our server against Netty's and the C one.
+# static lws (the native ceiling), each against a C lws echo server; our client, Netty's and the C one also against
+# a server that is neither ours nor lws (uWebSockets.js, from npm); then our server against Netty's and the C one.
 #
 #   scripts/bench.sh [--quick] [--reps R] [--clients "c lws netty jetty jdk javaws okhttp"] [--skip-build]
 #                    [--no-conns] [--no-server]
@@ -9,6 +10,7 @@
 #   --medium      half the full counts (the published figures use --medium --reps 3: about 25 minutes)
 #   --reps R      repetitions per measurement (default 5; medians are reported)
 #   --skip-build  use the already built native/bench tools and java/bench/target/lws-java-bench.jar
+#   --no-uws      without the uWebSockets.js server (installed once with npm into ~/.cache/lws-java/uws)
 #
 # Works from a clean clone: builds the native core (scripts/build-native.sh) if it is missing, the native bench
 # tools (native/bench, CMake) and the harness (Maven profile "bench"). Loopback (127.0.0.1) only. Ping-pong runs
@@ -19,7 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-quick=0 reps=5 build=1 do_conns=1 do_server=1
+quick=0 reps=5 build=1 do_conns=1 do_server=1 do_uws=1
 clients="c lws netty jetty jdk javaws okhttp"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
     --skip-build) build=0 ;;
     --no-conns) do_conns=0 ;;
     --no-server) do_server=0 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --no-uws) do_uws=0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -98,10 +101,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_server NAME(c|lws|netty) TLS(0|1) PORT
+# start_server NAME(c|lws|netty|uws) TLS(0|1) PORT
 start_server() {
   local name=$1 tls=$2 p=$3 slog="$work/server-$1-$2.log"
-  if [ "$name" = c ]; then
+  : >"$slog"
+  if [ "$name" = uws ]; then
+    if [ "$tls" = 1 ]; then UWS_DIR=$uws_dir node "$root/scripts/bench-uws-echo.js" "$p" "$cert" "$key" >"$slog" 2>&1 &
+    else UWS_DIR=$uws_dir node "$root/scripts/bench-uws-echo.js" "$p" >"$slog" 2>&1 & fi
+  elif [ "$name" = c ]; then
     if [ "$tls" = 1 ]; then "$cbin/lws-bench-echo-server" -p "$p" --tls "$cert" "$key" >"$slog" 2>&1 &
     else "$cbin/lws-bench-echo-server" -p "$p" >"$slog" 2>&1 & fi
   else
@@ -126,6 +133,21 @@ if [ "$do_server" = 1 ]; then
     || echo "bench: our echo server did not start: server figures for lws-java skipped" | tee -a "$log"
   start_server netty 0 $((base + 4)) && start_server netty 1 $((base + 5)) && server_impls="$server_impls netty"
 fi
+# uWebSockets.js: installed once (bounded, fails fast without the npm registry); its rows are skipped without it
+uws_dir=${LWSJ_UWS_DIR:-$HOME/.cache/lws-java/uws}
+uws_clients=""
+if [ "$do_uws" = 1 ]; then
+  if [ ! -d "$uws_dir/node_modules/uwebsockets" ] && command -v npm >/dev/null; then
+    mkdir -p "$uws_dir"
+    [ -f "$uws_dir/package.json" ] || echo '{"name":"lws-java-bench-uws","private":true}' >"$uws_dir/package.json"
+    (cd "$uws_dir" && timeout 180 npm install --no-audit --no-fund --silent uwebsockets@3.0.6) >>"$log" 2>&1 || true
+  fi
+  if [ -d "$uws_dir/node_modules/uwebsockets" ] && start_server uws 0 $((base + 6)) && start_server uws 1 $((base + 7)); then
+    for c in c lws netty; do [[ " $clients " == *" $c "* ]] && uws_clients="$uws_clients $c"; done
+  else
+    echo "bench: uWebSockets.js did not install or start: its rows are skipped" | tee -a "$log"
+  fi
+fi
 
 n4096=$(tr ' ' '\n' <<<"$stream_sizes" | sed -n 's/^4096://p')
 # ---- the plan: one line per measurement: role server client workload tls size window n warmup -------------------
@@ -140,6 +162,13 @@ for c in $clients; do
     plan+=("client c $c stream 1 ${sn%%:*} $window ${sn##*:} $(( ${sn##*:} / 10 ))")
   done
   if [ "$do_conns" = 1 ]; then plan+=("client c $c conns 0 32 1 $conns_n 0"); fi
+done
+for c in $uws_clients; do
+  plan+=("client uws $c pingpong 0 32 1 $pp_n $pp_w")
+  for sn in $stream_sizes; do
+    plan+=("client uws $c stream 0 ${sn%%:*} $window ${sn##*:} $(( ${sn##*:} / 10 ))")
+  done
+  plan+=("client uws $c pingpong 1 32 1 $tls_pp_n $(( tls_pp_n / 4 ))")
 done
 if [ "$do_server" = 1 ]; then
   for s in $server_impls; do

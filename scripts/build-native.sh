@@ -20,12 +20,19 @@ mkdir -p "$build"
 # libcrypto.a and libz.a); LWSJ_STATIC_DEPS=0 links the system's shared libssl3/libz instead.
 platform_args=()
 nm=${NM:-nm}
+mingw=0
 case "$platform" in
   linux-arm64)
     if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ]; then   # cross build (scripts/cross-arm64.sh)
       platform_args+=(-DCMAKE_TOOLCHAIN_FILE="$here/cmake/toolchains/linux-arm64.cmake")
       export CXX=${CXX:-aarch64-linux-gnu-g++}; nm=${NM:-aarch64-linux-gnu-nm}
     fi ;;
+  windows-x86_64)
+    case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) ;; *)   # cross build with mingw-w64 (scripts/cross-windows.sh)
+      mingw=1
+      platform_args+=(-DCMAKE_TOOLCHAIN_FILE="$here/cmake/toolchains/windows-x86_64-mingw.cmake")
+      export CXX=${CXX:-x86_64-w64-mingw32-g++}; nm=${NM:-x86_64-w64-mingw32-nm} ;;
+    esac ;;
   macosx-x86_64) platform_args+=(-DCMAKE_OSX_ARCHITECTURES=x86_64) ;;
   macosx-arm64)  platform_args+=(-DCMAKE_OSX_ARCHITECTURES=arm64) ;;
 esac
@@ -54,16 +61,17 @@ cmake --install "$build/cmake" --config Release >/dev/null
 # JavaCPP links -lwebsockets -lssl -lcrypto -lz (websockets.lib ssl.lib ... with MSVC) from install/lib first:
 # with static dependencies, put the very archives that lws was built against there under those names.
 lib="$build/install/lib"
-case "$platform" in windows-*) a=.lib; p="" ;; *) a=.a; p=lib ;; esac
-[ -f "$lib/websockets_static.lib" ] && cp -f "$lib/websockets_static.lib" "$lib/websockets.lib"
+case "$platform-$mingw" in windows-*-0) a=.lib; p="" ;; *) a=.a; p=lib ;; esac
+[ -f "$lib/${p}websockets_static$a" ] && cp -f "$lib/${p}websockets_static$a" "$lib/${p}websockets$a"
 if [ "$static_deps" = 1 ]; then
   cache="$build/cmake/lws-prefix/src/lws-build/CMakeCache.txt"
   cached() { sed -nE "s/^$1:[A-Z]+=(.*)$/\1/p" "$cache" | head -1; }
   ssl=$(cached OPENSSL_SSL_LIBRARY); crypto=$(cached OPENSSL_CRYPTO_LIBRARY)
+  [ -n "$ssl" ] || ssl=$(cached SSL_EAY); [ -n "$crypto" ] || crypto=$(cached LIB_EAY)   # FindOpenSSL's names with mingw
   z=$(cached ZLIB_LIBRARY_RELEASE); [ -f "$z" ] || z=$(cached ZLIB_LIBRARY)
   for pair in "ssl:$ssl" "crypto:$crypto" "z:$z"; do
     name=${pair%%:*}; file=${pair#*:}
-    case "$file" in *.so|*.so.*|*.dylib|"") echo "build-native: no static $name library (found '$file'):" \
+    case "$file" in *.so|*.so.*|*.dylib|*.dll.a|"") echo "build-native: no static $name library (found '$file'):" \
         "set OPENSSL_ROOT_DIR / ZLIB_ROOT or LWSJ_STATIC_DEPS=0" >&2; exit 1 ;; esac
     cp -f "$file" "$lib/$p$name$a"
   done

@@ -51,4 +51,17 @@ for f in $(find "$reports" -type f | head -5); do
 done
 grep -E -A 12 "$pattern" "$mvn_log" | head -n 60 || true
 log "sanitizer reports: $found (in $reports); mvn exit status $status; $(( $(date +%s) - start )) s"
-[ "$status" -eq 0 ] && [ "$found" -eq 0 ]
+
+# The C engine alone over real sockets, without a JVM (native/test/echo_test.c: client and server echo over ws
+# and wss+deflate, sends queued directly and through the post box), with the same sanitizers and LeakSanitizer.
+echo_status=0
+san=$here/native/build/linux-x86_64-sanitize/install
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lws-java-echo.XXXXXX")
+if gcc -fsanitize=address,undefined -fno-omit-frame-pointer -g -I"$san/include" native/test/echo_test.c      -L"$san/lib" -llwsj -lwebsockets -lssl -lcrypto -lz -lpthread -ldl -o "$tmp/echo_test"    && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null; then
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1     timeout 120 "$tmp/echo_test" "$tmp/cert.pem" "$tmp/key.pem" || echo_status=$?
+else
+  echo_status=1
+fi
+rm -rf "$tmp"
+log "echo_test (C engine, ASan+UBSan+LSan): $([ "$echo_status" -eq 0 ] && echo passed || echo "FAILED ($echo_status)")"
+[ "$status" -eq 0 ] && [ "$found" -eq 0 ] && [ "$echo_status" -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # linux-arm64 tested, not only built, on an x86_64 Debian machine: Debian's arm64 JVM under qemu user-mode emulation
-# runs the tests and the demo against the cross-built linux-arm64 JNI jar (docs/platforms.md, "How each platform
-# is tested"). Opt-in: scripts/test.sh does not run it.
+# runs the tests and the demo against the cross-built linux-arm64 JNI jar (docs/platforms.md, "linux-arm64 under
+# qemu"). Opt-in: scripts/test.sh does not run it.
 #
 #   scripts/test-arm64.sh            the presets' raw-binding tests, the tests of java/testkit, java/core,
 #                                    java/server-it and java/micrometer, and the demo (scripts/demo.sh: echo server,

@@ -19,6 +19,7 @@ log() { echo "test.sh: $*"; }
 # ---- 1. Debian packages ------------------------------------------------------------------------------------
 packages=(cmake g++ make patch libssl-dev zlib1g-dev pkg-config maven openjdk-17-jdk-headless curl ca-certificates
           nodejs npm chromium libwebsockets-test-server
+          tinyproxy microsocks   # ProxyTest (java/server-it): an HTTP and a SOCKS5 proxy on loopback
           libcap-dev)   # unused: CI builds where lws would find it, to prove cmake/LwsOptions.cmake pins its probes
 # a package counts as present if dpkg has it installed or what the build needs from it is there anyway
 # (e.g. NodeSource's nodejs bundles npm and conflicts with Debian's npm package)

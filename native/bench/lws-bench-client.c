@@ -26,9 +26,15 @@ enum mode { PINGPONG, STREAM, CONNS };
 static struct {
 	enum mode mode;
 	const char *host, *ca, *impl;
-	int port, tls, size, window, timeout;
+	int port, tls, size, window, timeout, deflate;
 	long n, warmup;
-} cfg = { PINGPONG, "127.0.0.1", NULL, "c", 0, 0, 32, 16, 120, 10000, 1000 };
+} cfg = { PINGPONG, "127.0.0.1", NULL, "c", 0, 0, 32, 16, 120, 0, 10000, 1000 };
+
+/* --deflate: offer permessage-deflate (the server then inflates and deflates every message: CPU-bound) */
+static const struct lws_extension deflate_exts[] = {
+	{ "permessage-deflate", lws_extension_callback_pm_deflate, "permessage-deflate; client_max_window_bits" },
+	{ NULL, NULL, NULL }
+};
 
 static struct {
 	struct lws_context *context;
@@ -249,6 +255,10 @@ int main(int argc, char **argv)
 			cfg.tls = 1;
 			continue;
 		}
+		if (!strcmp(a, "--deflate")) {
+			cfg.deflate = 1;
+			continue;
+		}
 		if (!v)
 			goto usage;
 		i++;
@@ -279,6 +289,9 @@ int main(int argc, char **argv)
 	lws_set_log_level(LLL_ERR, NULL);
 	st.payload = calloc(1, LWS_PRE + (size_t)cfg.size);
 	memset(st.payload + LWS_PRE, 'x', (size_t)cfg.size);
+	if (cfg.deflate) /* text that compresses like prose, not like one repeated byte */
+		for (k = 0; k < cfg.size; k++)
+			st.payload[LWS_PRE + k] = (unsigned char)("etaoin shrdlu cmfwyp vbgkqj xz"[(k * 7919 + k / 13) % 31]);
 	if (cfg.mode == PINGPONG)
 		st.lat_us = calloc((size_t)cfg.n, sizeof(double));
 
@@ -286,6 +299,8 @@ int main(int argc, char **argv)
 	info.port = CONTEXT_PORT_NO_LISTEN;	/* client only */
 	info.protocols = protocols;
 	info.pt_serv_buf_size = 65536;
+	if (cfg.deflate)
+		info.extensions = deflate_exts;
 	if (cfg.tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.client_ssl_ca_filepath = cfg.ca;	/* trust the benchmark's self-made CA */
@@ -342,6 +357,6 @@ int main(int argc, char **argv)
 
 usage:
 	fprintf(stderr, "usage: %s --port P [--host H] [--tls --ca CA.pem] --mode pingpong|stream|conns [--n N] "
-		"[--warmup W] [--size B] [--window K] [--timeout S] [--impl NAME]\n", argv[0]);
+		"[--warmup W] [--size B] [--window K] [--timeout S] [--impl NAME] [--deflate]\n", argv[0]);
 	return 2;
 }

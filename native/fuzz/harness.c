@@ -125,7 +125,7 @@ static void run_action(struct action *a)
 		return; /* closed meanwhile: Java drops commands for a dead handle */
 	switch (a->op) {
 	case ACT_ECHO:
-		lwsj_send(fz.conn, a->data, a->len, a->kind);
+		lwsj_send(app->engine, fz.conn, a->data, a->len, a->kind);
 		break;
 	case ACT_CLOSE:
 		/* a reason is at most 123 bytes of UTF-8 (Java checks; lwsj_close takes a C string) */
@@ -139,26 +139,26 @@ static void run_action(struct action *a)
 		reason[n] = '\0';
 		if (!utf8_valid((unsigned char *)reason, n))
 			strcpy(reason, "bye");
-		lwsj_close(fz.conn, close_codes[(a->len > 1 ? a->data[1] : 0) % (sizeof(close_codes) / sizeof(int))],
+		lwsj_close(app->engine, fz.conn, close_codes[(a->len > 1 ? a->data[1] : 0) % (sizeof(close_codes) / sizeof(int))],
 			   reason);
 		break;
 	case ACT_PING:
-		lwsj_send(fz.conn, a->data + 1, a->len > 126 ? 125 : a->len - 1, LWSJ_PING);
+		lwsj_send(app->engine, fz.conn, a->data + 1, a->len > 126 ? 125 : a->len - 1, LWSJ_PING);
 		break;
 	case ACT_PAUSE:
-		lwsj_read(fz.conn, 0);
+		lwsj_read(app->engine, fz.conn, 0);
 		fz.paused = 3;
 		break;
 	case ACT_STREAM: /* a streamed message in three pieces (lwsj_send with LWSJ_MORE) */
-		lwsj_send(fz.conn, a->data, a->len / 3, a->kind | LWSJ_MORE);
-		lwsj_send(fz.conn, a->data + a->len / 3, a->len / 3, a->kind | LWSJ_MORE);
-		lwsj_send(fz.conn, a->data + 2 * (a->len / 3), a->len - 2 * (a->len / 3), a->kind);
+		lwsj_send(app->engine, fz.conn, a->data, a->len / 3, a->kind | LWSJ_MORE);
+		lwsj_send(app->engine, fz.conn, a->data + a->len / 3, a->len / 3, a->kind | LWSJ_MORE);
+		lwsj_send(app->engine, fz.conn, a->data + 2 * (a->len / 3), a->len - 2 * (a->len / 3), a->kind);
 		break;
 	case ACT_BIG: { /* larger than fragment_size: sent as fragments */
 		size_t big = 2 * app->fragment + 7;
 		unsigned char *b = malloc(big);
 		memset(b, 'b', big);
-		lwsj_send(fz.conn, b, big, LWSJ_BINARY);
+		lwsj_send(app->engine, fz.conn, b, big, LWSJ_BINARY);
 		free(b);
 		break;
 	}
@@ -203,6 +203,14 @@ static void on_message(const unsigned char *p, size_t len, int kind)
 	case 'S': a->op = ACT_STREAM; break;
 	case 'B': a->op = ACT_BIG; break;
 	default: a->op = ACT_ECHO; break;
+	}
+	if (a->op == ACT_ECHO && !fz.inline_actions) {
+		/* a listener on another thread sends at once: WebSocket.sendText posts the message (lwsj_post) */
+		if (lwsj_post(app->engine, app->ctx, fz.conn, a->data, a->len, a->kind))
+			fz_fail("lwsj_post failed");
+		free(a->data);
+		nactions--;
+		return;
 	}
 	if (fz.inline_actions)
 		run_actions();
@@ -280,6 +288,9 @@ static long long on_event(long long engine, int event, long long conn, long long
 	if (app != fz.app && event != LWSJ_EV_WAKE)
 		fz_fail("event %d from a context this input does not use", event);
 	switch (event) {
+	case LWSJ_EV_DRAIN:
+		lwsj_dispatch(app->engine);
+		return 0;
 	case LWSJ_EV_WAKE:
 		if (app == fz.app)
 			run_actions();
@@ -295,8 +306,10 @@ static long long on_event(long long engine, int event, long long conn, long long
 		if (fz.opened || conn != fz.id)
 			fz_fail("OPEN for connection %lld (this input's: %lld, opened %d)", conn, fz.id, fz.opened);
 		fz.opened = 1;
-		fz.conn = data;
-		touch(lwsj_subprotocol(data), strlen(lwsj_subprotocol(data)));
+		fz.conn = conn;
+		if (len < 1 || strlen((const char *)p) >= (size_t)len)
+			fz_fail("OPEN without its subprotocol and peer (%lld bytes)", len);
+		touch(p, (size_t)len); /* the subprotocol, a NUL, the peer's address */
 		return 0;
 	case LWSJ_EV_MESSAGE:
 		check_conn(conn, event);
@@ -340,7 +353,7 @@ static long long on_event(long long engine, int event, long long conn, long long
 		read_request(conn, path, sizeof(path));
 		if (strncmp(path, "/http", 5))
 			return 0; /* no callback mount matches: lws answers 404 */
-		if (arg == LWSHUMETH_POST)
+		if ((arg & 0xff) == LWSHUMETH_POST)
 			return 2; /* the body first */
 		lwsj_http_respond(conn, 200, "text/plain", "X-Fuzz: 1\nCache-Control: no-store\n",
 				  (const unsigned char *)body, sizeof(body) - 1);
@@ -548,8 +561,9 @@ int fz_round(int fd, fz_sink sink, void *opaque)
 	ssize_t r;
 
 	lws_service(fz.app->ctx, -1);
+	lwsj_dispatch(fz.app->engine); /* what lws_service recorded, as Engine.run reads it */
 	if (fz.paused && !--fz.paused && fz.conn)
-		lwsj_read(fz.conn, 1); /* the application resumes reading */
+		lwsj_read(fz.app->engine, fz.conn, 1); /* the application resumes reading */
 	if (fd < 0)
 		return 0;
 	for (;;) {
@@ -612,7 +626,7 @@ void fz_finish(int fd, int rst)
 	int i, quiet;
 
 	if (fz.paused && fz.conn)
-		lwsj_read(fz.conn, 1); /* a paused connection would not see the EOF */
+		lwsj_read(fz.app->engine, fz.conn, 1); /* a paused connection would not see the EOF */
 	fz.paused = 0;
 	if (fd >= 0) {
 		if (rst) {
@@ -636,6 +650,7 @@ void fz_finish(int fd, int rst)
 		long calls = 0;
 		while (nlive && lws_now_usecs() - t0 < limit) {
 			lws_service(fz.app->ctx, 0);
+			lwsj_dispatch(fz.app->engine);
 			calls++;
 		}
 		fprintf(stderr, "fuzz: after %lld ms and %ld lws_service(ctx, 0) calls, %d connection(s) left\n",

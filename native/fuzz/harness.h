@@ -35,7 +35,7 @@ static inline struct fz_app *fz_app_of(uint8_t flags)
 /* What the stand-in for Java knows about the current input. Reset by fz_begin(). */
 struct fz_state {
 	struct fz_app *app;
-	long long conn;      /* connection handle while open, else 0 */
+	long long conn;      /* the connection's id while open, else 0 */
 	long long id;        /* its id */
 	int opened, closed, connect_error;
 	unsigned events;     /* engine events so far: progress for the settle loop */

@@ -3,12 +3,15 @@
  * events a user sees, with primitive arguments.
  */
 #include <libwebsockets.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lwsj.h"
 
 /* lws's own incremental UTF-8 checker (exported by the static library, declared in its private headers) */
 int lws_check_utf8(unsigned char *state, unsigned char *buf, size_t len);
+
+struct lwsj_conn;
 
 struct lwsj_engine {
 	long long id;
@@ -19,11 +22,22 @@ struct lwsj_engine {
 	lws_usec_t idle_us; /* 0: no idle time-out */
 	int wake_pending; /* set by lwsj_wake() on any thread, cleared on the service thread */
 	unsigned char *header_end; /* end of lws's handshake buffer during LWSJ_EV_CLIENT_HEADERS */
+	/* recorded events (lwsj.h): two buffers, one recorded into while the consumer reads the other */
+	unsigned char *events[2];
+	int ev_index;       /* the buffer being recorded into */
+	size_t ev_len;      /* bytes recorded in it */
+	size_t ev_written;  /* offset of its last record if that is a LWSJ_EV_WRITTEN, else (size_t)-1 */
+	/* messages posted from other threads (lwsj_post): a lock-free stack, newest first */
+	struct lwsj_frame *posted;
+	/* the open connections by id: chained hash buckets (service thread only) */
+	struct lwsj_conn **buckets;
+	size_t nbuckets, nconns;
 };
 
 /* One queued outbound message; LWS_PRE bytes of headroom precede the payload, as lws_write wants. */
 struct lwsj_frame {
 	struct lwsj_frame *next;
+	long long id; /* a posted frame: the connection it is for */
 	size_t len;  /* payload length */
 	size_t sent; /* payload bytes already given to lws_write */
 	int kind;    /* enum lwsj_kind, or LWSJ_KIND_HTTP for an HTTP response body */
@@ -35,6 +49,8 @@ struct lwsj_frame {
 struct lwsj_conn {
 	long long id;
 	struct lws *wsi;
+	struct lwsj_conn *next_in_bucket; /* engine's id table, from ESTABLISHED to CLOSED */
+	int in_table;
 	struct lwsj_frame *head, *tail;
 	size_t queued;       /* payload bytes in the queue */
 	unsigned char *rx;   /* reassembly of a fragmented message */
@@ -59,9 +75,170 @@ static struct lwsj_engine *engine_of(struct lws *wsi)
 	return (struct lwsj_engine *)lws_context_user(lws_get_context(wsi));
 }
 
-static long long emit(struct lwsj_engine *e, int event, long long conn, const void *data, size_t len, int arg)
+/* ---- events ------------------------------------------------------------------------------------------------ */
+
+/* Calls the consumer for an event that needs it now; the events recorded before it are handed over first. */
+static long long call(struct lwsj_engine *e, int event, long long conn, const void *data, size_t len, int arg)
 {
+	if (e->ev_len && event != LWSJ_EV_DRAIN)
+		e->fn(e->id, LWSJ_EV_DRAIN, 0, 0, 0, 0);
 	return e->fn(e->id, event, conn, (long long)(intptr_t)data, (long long)len, arg);
+}
+
+static size_t padded(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* Records an event with a payload of len bytes at data (or, for a second part, len2 at data2). When the buffer
+ * has no room the consumer takes it first (LWSJ_EV_DRAIN); a consumer that did not is called for this event. */
+static void record2(struct lwsj_engine *e, int event, long long conn, int arg, const void *data, size_t len,
+		    const void *data2, size_t len2)
+{
+	size_t need = LWSJ_RECORD_HEAD + padded(len + len2);
+	unsigned char *r;
+	int32_t head[2] = { event, arg };
+	int64_t tail[2] = { conn, (int64_t)(len + len2) };
+
+	if (e->ev_len + need > LWSJ_EVENTS_SIZE)
+		call(e, LWSJ_EV_DRAIN, 0, NULL, 0, 0);
+	if (e->ev_len + need > LWSJ_EVENTS_SIZE) { /* not taken (or too big): hand this one over in place */
+		if (!len2) {
+			call(e, event, conn, data, len, arg);
+			return;
+		}
+		r = malloc(len + len2);
+		if (!r)
+			return;
+		memcpy(r, data, len);
+		memcpy(r + len, data2, len2);
+		call(e, event, conn, r, len + len2, arg);
+		free(r);
+		return;
+	}
+	r = e->events[e->ev_index] + e->ev_len;
+	memcpy(r, head, sizeof(head));
+	memcpy(r + 8, tail, sizeof(tail));
+	if (len)
+		memcpy(r + LWSJ_RECORD_HEAD, data, len);
+	if (len2)
+		memcpy(r + LWSJ_RECORD_HEAD + len, data2, len2);
+	e->ev_written = event == LWSJ_EV_WRITTEN ? e->ev_len : (size_t)-1;
+	e->ev_len += need;
+}
+
+static void record(struct lwsj_engine *e, int event, long long conn, int arg, const void *data, size_t len)
+{
+	record2(e, event, conn, arg, data, len, NULL, 0);
+}
+
+/* A completed send: merged into the last record when that is a completion of the same connection. */
+static void record_written(struct lwsj_engine *e, long long conn)
+{
+	if (e->ev_written != (size_t)-1) {
+		unsigned char *r = e->events[e->ev_index] + e->ev_written;
+		int64_t last;
+		memcpy(&last, r + 8, sizeof(last));
+		if (last == conn) {
+			int32_t n;
+			memcpy(&n, r + 4, sizeof(n));
+			n++;
+			memcpy(r + 4, &n, sizeof(n));
+			return;
+		}
+	}
+	record(e, LWSJ_EV_WRITTEN, conn, 1, NULL, 0);
+}
+
+long long lwsj_events_take(struct lwsj_engine *e)
+{
+	long long taken = (long long)e->ev_len | (long long)e->ev_index << 32;
+	e->ev_index ^= 1;
+	e->ev_len = 0;
+	e->ev_written = (size_t)-1;
+	return taken;
+}
+
+unsigned char *lwsj_events_buffer(struct lwsj_engine *e, int index)
+{
+	return e->events[index & 1];
+}
+
+int lwsj_dispatch(struct lwsj_engine *e)
+{
+	long long taken = lwsj_events_take(e);
+	const unsigned char *p = e->events[taken >> 32], *end = p + (taken & 0xffffffff);
+	int n = 0;
+
+	while (p < end) {
+		int32_t head[2];
+		int64_t tail[2];
+		memcpy(head, p, sizeof(head));
+		memcpy(tail, p + 8, sizeof(tail));
+		e->fn(e->id, head[0], tail[0], (long long)(intptr_t)(p + LWSJ_RECORD_HEAD), tail[1], head[1]);
+		p += LWSJ_RECORD_HEAD + padded((size_t)tail[1]);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the id table --------------------------------------------------------------------------------------------- */
+
+static size_t bucket_of(struct lwsj_engine *e, long long id)
+{
+	return (size_t)(((unsigned long long)id * 0x9e3779b97f4a7c15ull) >> 20) & (e->nbuckets - 1);
+}
+
+static struct lwsj_conn *conn_of(struct lwsj_engine *e, long long id)
+{
+	struct lwsj_conn *c;
+	if (!e->nbuckets)
+		return NULL;
+	for (c = e->buckets[bucket_of(e, id)]; c; c = c->next_in_bucket)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+static int table_add(struct lwsj_engine *e, struct lwsj_conn *c)
+{
+	if (e->nconns + 1 > e->nbuckets) { /* grow to twice: rehash every chain */
+		size_t n = e->nbuckets ? e->nbuckets * 2 : 64, i, old = e->nbuckets;
+		struct lwsj_conn **b = calloc(n, sizeof(*b)), **ob = e->buckets;
+		if (!b)
+			return -1;
+		e->buckets = b;
+		e->nbuckets = n;
+		for (i = 0; i < old; i++) {
+			struct lwsj_conn *x = ob[i], *next;
+			for (; x; x = next) {
+				size_t k = bucket_of(e, x->id);
+				next = x->next_in_bucket;
+				x->next_in_bucket = b[k];
+				b[k] = x;
+			}
+		}
+		free(ob);
+	}
+	c->next_in_bucket = e->buckets[bucket_of(e, c->id)];
+	e->buckets[bucket_of(e, c->id)] = c;
+	c->in_table = 1;
+	e->nconns++;
+	return 0;
+}
+
+static void table_remove(struct lwsj_engine *e, struct lwsj_conn *c)
+{
+	struct lwsj_conn **p;
+	if (!c->in_table)
+		return;
+	for (p = &e->buckets[bucket_of(e, c->id)]; *p; p = &(*p)->next_in_bucket)
+		if (*p == c) {
+			*p = c->next_in_bucket;
+			break;
+		}
+	c->in_table = 0;
+	e->nconns--;
 }
 
 struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message, size_t fragment_size,
@@ -70,6 +247,13 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 	struct lwsj_engine *e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
+	e->events[0] = malloc(LWSJ_EVENTS_SIZE);
+	e->events[1] = malloc(LWSJ_EVENTS_SIZE);
+	if (!e->events[0] || !e->events[1]) {
+		lwsj_engine_free(e);
+		return NULL;
+	}
+	e->ev_written = (size_t)-1;
 	e->id = id;
 	e->fn = fn;
 	e->max_message = max_message;
@@ -81,6 +265,14 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 
 void lwsj_engine_free(struct lwsj_engine *e)
 {
+	struct lwsj_frame *f = e->posted, *next;
+	for (; f; f = next) { /* posted after the context was gone */
+		next = f->next;
+		free(f);
+	}
+	free(e->events[0]);
+	free(e->events[1]);
+	free(e->buckets);
 	free(e);
 }
 
@@ -116,38 +308,95 @@ static void drop_queue(struct lwsj_conn *c)
 	c->rx_len = c->rx_cap = 0;
 }
 
-static struct lwsj_frame *enqueue(struct lwsj_conn *c, const void *data, size_t len, int kind)
+static struct lwsj_frame *new_frame(const void *data, size_t len, int kind)
 {
 	struct lwsj_frame *f = malloc(sizeof(*f) + LWS_PRE + len);
 	if (!f)
 		return NULL;
 	f->next = NULL;
+	f->id = 0;
 	f->len = len;
 	f->sent = 0;
 	f->kind = kind;
 	if (len)
 		memcpy(f->buf + LWS_PRE, data, len);
+	return f;
+}
+
+static void append(struct lwsj_conn *c, struct lwsj_frame *f)
+{
 	if (c->tail)
 		c->tail->next = f;
 	else
 		c->head = f;
 	c->tail = f;
-	c->queued += len;
+	c->queued += f->len;
+}
+
+static struct lwsj_frame *enqueue(struct lwsj_conn *c, const void *data, size_t len, int kind)
+{
+	struct lwsj_frame *f = new_frame(data, len, kind);
+	if (f)
+		append(c, f);
 	return f;
 }
 
-long long lwsj_send(long long conn, const unsigned char *data, size_t len, int kind)
+/* Service thread: moves the posted messages to their connections' queues, oldest first. A message for a
+ * connection that has closed, or is closing, is dropped: its sender hears of it at LWSJ_EV_CLOSED. */
+static void take_posted(struct lwsj_engine *e)
 {
-	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
-	if (c->closing || !enqueue(c, data, len, kind))
+	struct lwsj_frame *f, *next, *oldest = NULL;
+
+	if (!__atomic_load_n(&e->posted, __ATOMIC_ACQUIRE))
+		return;
+	f = __atomic_exchange_n(&e->posted, NULL, __ATOMIC_ACQ_REL);
+	for (; f; f = next) { /* the stack is newest first: reverse it */
+		next = f->next;
+		f->next = oldest;
+		oldest = f;
+	}
+	for (f = oldest; f; f = next) {
+		struct lwsj_conn *c = conn_of(e, f->id);
+		next = f->next;
+		f->next = NULL;
+		if (!c || c->closing) {
+			free(f);
+			continue;
+		}
+		append(c, f);
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+int lwsj_post(struct lwsj_engine *e, void *context, long long id, const unsigned char *data, size_t len, int kind)
+{
+	struct lwsj_frame *f = new_frame(data, len, kind), *top;
+	if (!f)
+		return -1;
+	f->id = id;
+	top = __atomic_load_n(&e->posted, __ATOMIC_RELAXED);
+	do
+		f->next = top;
+	while (!__atomic_compare_exchange_n(&e->posted, &top, f, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	if (!top) /* the first since the service thread last looked: wake it (later posters find it awake) */
+		lws_cancel_service((struct lws_context *)context);
+	return 0;
+}
+
+long long lwsj_send(struct lwsj_engine *e, long long id, const unsigned char *data, size_t len, int kind)
+{
+	struct lwsj_conn *c;
+
+	take_posted(e); /* what other threads posted before this goes first */
+	c = conn_of(e, id);
+	if (!c || c->closing || !enqueue(c, data, len, kind))
 		return -1;
 	lws_callback_on_writable(c->wsi);
 	return (long long)c->queued;
 }
 
-void lwsj_close(long long conn, int code, const char *reason)
+static void close_conn(struct lwsj_conn *c, int code, const char *reason)
 {
-	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
 	size_t n = reason ? strlen(reason) : 0;
 	if (c->closing)
 		return;
@@ -163,10 +412,21 @@ void lwsj_close(long long conn, int code, const char *reason)
 	lws_callback_on_writable(c->wsi);
 }
 
-void lwsj_read(long long conn, int enable)
+void lwsj_close(struct lwsj_engine *e, long long id, int code, const char *reason)
 {
-	struct lwsj_conn *c = (struct lwsj_conn *)(intptr_t)conn;
-	lws_rx_flow_control(c->wsi, enable ? 1 : 0);
+	struct lwsj_conn *c;
+
+	take_posted(e); /* messages posted before the close go out before it */
+	c = conn_of(e, id);
+	if (c)
+		close_conn(c, code, reason);
+}
+
+void lwsj_read(struct lwsj_engine *e, long long id, int enable)
+{
+	struct lwsj_conn *c = conn_of(e, id);
+	if (c)
+		lws_rx_flow_control(c->wsi, enable ? 1 : 0);
 }
 
 int lwsj_add_header(struct lwsj_engine *e, long long wsi, long long pp, const char *name, const char *value)
@@ -225,11 +485,6 @@ int lwsj_custom_headers(long long wsi, char *buf, int len)
 	struct custom_walk w = { (struct lws *)(intptr_t)wsi, buf, len, 0 };
 	lws_hdr_custom_name_foreach(w.wsi, custom_one, &w);
 	return w.pos;
-}
-
-const char *lwsj_subprotocol(long long conn)
-{
-	return ((struct lwsj_conn *)(intptr_t)conn)->subprotocol;
 }
 
 void lwsj_peer(long long wsi, char *buf, int len)
@@ -335,7 +590,7 @@ static void idle_expired(lws_sorted_usec_list_t *sul)
 	if (c->closing)
 		return;
 	c->closed_by = LWSJ_BY_LIBRARY;
-	lwsj_close((long long)(intptr_t)c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
+	close_conn(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
 	/* a peer that does not read cannot get the close frame behind the queue: hang up after 5 s */
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
 }
@@ -354,6 +609,15 @@ static void active(struct lwsj_engine *e, struct lwsj_conn *c)
 		c->active = lws_now_usecs();
 }
 
+/* A whole message: recorded, or handed over in place when large (a copy would cost more than the call). */
+static void message(struct lwsj_engine *e, long long id, const void *data, size_t len, int kind)
+{
+	if (len <= LWSJ_INLINE_MAX)
+		record(e, LWSJ_EV_MESSAGE, id, kind, data, len);
+	else
+		call(e, LWSJ_EV_MESSAGE, id, data, len, kind);
+}
+
 static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi, void *in, size_t len)
 {
 	int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
@@ -370,13 +634,13 @@ static int on_receive(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *ws
 	if (whole && !c->rx_len) { /* the common case: one piece, no copy */
 		if (len > e->max_message)
 			return fail_with(c, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
-		emit(e, LWSJ_EV_MESSAGE, c->id, in, len, c->rx_kind);
+		message(e, c->id, in, len, c->rx_kind);
 		return 0;
 	}
 	if (rx_append(e, c, in, len))
 		return fail_with(c, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
 	if (whole) {
-		emit(e, LWSJ_EV_MESSAGE, c->id, c->rx, c->rx_len, c->rx_kind);
+		message(e, c->id, c->rx, c->rx_len, c->rx_kind);
 		c->rx_len = 0;
 		if (c->rx_cap > 65536) { /* do not keep a huge buffer for a rare huge message */
 			free(c->rx);
@@ -441,7 +705,7 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 		if (http)
 			return lws_http_transaction_completed(wsi) ? -1 : 0;
 		active(e, c);
-		emit(e, LWSJ_EV_WRITTEN, c->id, NULL, 0, 1);
+		record_written(e, c->id);
 	}
 	if (c->head || c->closing)
 		lws_callback_on_writable(wsi);
@@ -464,6 +728,16 @@ static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t l
 	}
 }
 
+/*
+ * Closes and connect errors are also recorded by lws's timers (a close-ack or connect time-out), which run in
+ * lws_service() before it waits in poll(), or by a connect that fails at once outside lws_service(): the wait
+ * would hold the record back until some socket or timer stirs. Cut that wait short (one pipe write per close).
+ */
+static void wake_reader(struct lws *wsi)
+{
+	lws_cancel_service(lws_get_context(wsi));
+}
+
 static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi)
 {
 	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
@@ -481,9 +755,12 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 		reason_len = (size_t)lws_get_close_length(wsi) - 2;
 	}
 	drop_queue(c);
+	table_remove(e, c);
 	c->id = 0;
-	if (id)
-		emit(e, LWSJ_EV_CLOSED, id, reason, reason_len, code | c->closed_by << 16);
+	if (id) {
+		record(e, LWSJ_EV_CLOSED, id, code | c->closed_by << 16, reason, reason_len);
+		wake_reader(wsi);
+	}
 	return 0;
 }
 
@@ -499,6 +776,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
 	struct lwsj_engine *e = engine_of(wsi);
 	struct lwsj_conn *c = (struct lwsj_conn *)user;
+	char peer[64];
 	long long r;
 
 	if (!e)
@@ -507,12 +785,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		/* broadcast to every protocol of every vhost: let only the first one call Java */
+		take_posted(e);
 		if (__atomic_exchange_n(&e->wake_pending, 0, __ATOMIC_ACQ_REL))
-			emit(e, LWSJ_EV_WAKE, 0, NULL, 0, 0);
+			record(e, LWSJ_EV_WAKE, 0, 0, NULL, 0);
 		return 0;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		r = emit(e, LWSJ_EV_UPGRADE, 0, wsi, 0, (int)lws_get_protocol(wsi)->id);
+		r = call(e, LWSJ_EV_UPGRADE, 0, wsi, 0, (int)lws_get_protocol(wsi)->id);
 		if (r <= 0) {
 			if (r < 0)
 				lws_return_http_status(wsi, (unsigned int)-r, NULL);
@@ -535,9 +814,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
 			c->id = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
 		c->wsi = wsi;
+		if (table_add(e, c))
+			return -1; /* out of memory */
 		set_frame_limit(e, c, wsi);
 		idle_start(e, c);
-		emit(e, LWSJ_EV_OPEN, c->id, c, (size_t)(intptr_t)wsi, (int)lws_get_protocol(wsi)->id);
+		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		record2(e, LWSJ_EV_OPEN, c->id, (int)lws_get_protocol(wsi)->id, c->subprotocol, strlen(c->subprotocol) + 1,
+			peer, strlen(peer));
 		return 0;
 
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
@@ -546,7 +829,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 			drop_queue(c);
 		if (r) {
 			lws_set_opaque_user_data(wsi, NULL);
-			emit(e, LWSJ_EV_CONNECT_ERROR, r, in, in ? strlen((const char *)in) : 0, 0);
+			record(e, LWSJ_EV_CONNECT_ERROR, r, 0, in, in ? strlen((const char *)in) : 0);
+			wake_reader(wsi);
 		}
 		return 0;
 
@@ -554,13 +838,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		/* a ws client hears this before lws checks the answer for 101: a refusal's status and headers */
 		r = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
 		if (r && lws_http_client_http_response(wsi) != 101)
-			emit(e, LWSJ_EV_CLIENT_REFUSED, r, wsi, 0, (int)lws_http_client_http_response(wsi));
+			call(e, LWSJ_EV_CLIENT_REFUSED, r, wsi, 0, (int)lws_http_client_http_response(wsi));
 		return 0;
 
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
 		/* in = unsigned char **p into lws's buffer, len = the space left after *p */
 		e->header_end = *(unsigned char **)in + len;
-		emit(e, LWSJ_EV_CLIENT_HEADERS, (long long)(intptr_t)lws_get_opaque_user_data(wsi), wsi,
+		call(e, LWSJ_EV_CLIENT_HEADERS, (long long)(intptr_t)lws_get_opaque_user_data(wsi), wsi,
 		     (size_t)(intptr_t)in, 0);
 		e->header_end = NULL;
 		return 0;
@@ -572,7 +856,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	case LWS_CALLBACK_RECEIVE_PONG:
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
 		active(e, c);
-		emit(e, LWSJ_EV_PONG, c->id, in, len, 0);
+		record(e, LWSJ_EV_PONG, c->id, 0, in, len);
 		return 0;
 
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
@@ -594,8 +878,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (!c)
 			break;
 		c->wsi = wsi;
-		r = emit(e, LWSJ_EV_HTTP, (long long)(intptr_t)wsi, in, in ? strlen((const char *)in) : 0,
-			 http_method(wsi));
+		r = call(e, LWSJ_EV_HTTP, (long long)(intptr_t)wsi, in, in ? strlen((const char *)in) : 0,
+			 (http_method(wsi) & 0xff) | (int)lws_get_protocol(wsi)->id << 8);
 		if (r == 1)
 			return 0; /* answered: the body goes out in HTTP_WRITEABLE */
 		if (r == 2) {
@@ -613,7 +897,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (!c || !c->http_body)
 			break;
 		c->http_body = 0;
-		emit(e, LWSJ_EV_HTTP_BODY_DONE, (long long)(intptr_t)wsi, c->rx, c->rx_len, 0);
+		call(e, LWSJ_EV_HTTP_BODY_DONE, (long long)(intptr_t)wsi, c->rx, c->rx_len, 0);
 		c->rx_len = 0;
 		return 0;
 

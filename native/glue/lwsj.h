@@ -7,11 +7,13 @@
  *   - keeps each connection's outbound queue and writes it from the WRITEABLE callback, one lws_write per
  *     callback, splitting large messages into fragments;
  *   - answers lws's housekeeping reasons (poll changes, locks, HTTP defaults) without Java.
- * Java hears only what a user sees, through one function pointer with primitive arguments (lwsj_event_fn).
+ *   - records what a user sees (messages, completions, opens, closes) in an event buffer that Java reads once per
+ *     lws_service(), instead of one call into Java per event;
+ *   - takes messages from any thread (lwsj_post) without a round trip through Java's service thread.
  *
- * Threading: every function here except lwsj_wake() must be called on the thread that runs lws_service()
- * for the engine's context. A connection handle (lwsj_conn address) is valid from LWSJ_EV_OPEN until
- * LWSJ_EV_CLOSED is delivered for it, and never after.
+ * Threading: every function here except lwsj_wake() and lwsj_post() must be called on the thread that runs
+ * lws_service() for the engine's context. Connections are named by ids, never by addresses: an id that has
+ * closed is refused, so no call can reach memory lws has freed.
  */
 #ifndef LWSJ_H
 #define LWSJ_H
@@ -22,41 +24,63 @@
 extern "C" {
 #endif
 
-/* What the engine reports to Java: lwsj_event_fn(engine, event, conn, data, len, arg). */
+/*
+ * What the engine reports: events. Most are RECORDED into the engine's event buffer during lws_service() and read
+ * by the consumer afterwards (lwsj_events_take): no call into Java per event. The few that need an answer, or
+ * that hand over memory valid only for the moment (headers), are CALLED through lwsj_event_fn; before each such
+ * call the recorded events are handed over first (LWSJ_EV_DRAIN), so the consumer sees every event in order.
+ *
+ * A record: int32 event, int32 arg, int64 conn (the connection id), int64 len, then len bytes of payload,
+ * padded to 8 bytes; native byte order.
+ */
 enum lwsj_event {
-	/* lwsj_wake() was called: drain the command queue. */
+	/* recorded: lwsj_wake() was called (for consumers that run their commands at this event) */
 	LWSJ_EV_WAKE = 1,
-	/* server: an upgrade request arrived. data = wsi, arg = protocol index. Return a connection id > 0 to
+	/* called: a server's upgrade request. data = wsi, arg = protocol index. Return a connection id > 0 to
 	 * accept it, or -(HTTP status) to refuse it. The request headers can be read during this event only. */
 	LWSJ_EV_UPGRADE = 2,
-	/* the WebSocket is open. conn = id, data = connection handle, len = wsi, arg = protocol index. */
+	/* recorded: the WebSocket is open. arg = protocol index, payload = the subprotocol agreed ("" when none),
+	 * a NUL, the peer's address. */
 	LWSJ_EV_OPEN = 3,
-	/* a whole message. data/len = payload (valid during the event only), arg = LWSJ_TEXT or LWSJ_BINARY. */
+	/* recorded (called, with data = the payload, when longer than LWSJ_INLINE_MAX): a whole message.
+	 * arg = LWSJ_TEXT or LWSJ_BINARY. */
 	LWSJ_EV_MESSAGE = 4,
-	/* a pong. data/len = its payload. */
+	/* recorded: a pong, with its payload. */
 	LWSJ_EV_PONG = 5,
-	/* arg messages queued with lwsj_send() have been handed to the kernel, oldest first. */
+	/* recorded: arg more messages queued with lwsj_send()/lwsj_post() have been handed to the kernel, oldest
+	 * first (consecutive completions of one connection are merged into one record). */
 	LWSJ_EV_WRITTEN = 6,
-	/* the connection is gone. arg = close code (1006 when no close frame was exchanged) | enum lwsj_closed_by
-	 * << 16, data/len = reason: the code and reason of the first close frame on the wire. The handle is dead
-	 * once this returns. */
+	/* recorded: the connection is gone. arg = close code (1006 when no close frame was exchanged) |
+	 * enum lwsj_closed_by << 16, payload = reason: the code and reason of the first close frame on the wire.
+	 * The id is unknown to the engine from this event on. */
 	LWSJ_EV_CLOSED = 7,
-	/* a client connection failed before it opened. conn = id, data/len = lws's description. */
+	/* recorded: a client connection failed before it opened. payload = lws's description. */
 	LWSJ_EV_CONNECT_ERROR = 8,
-	/* a client handshake is being written. conn = id: add headers with lwsj_add_header(wsi = data, pp = len). */
+	/* called: a client handshake is being written. conn = id: add headers with lwsj_add_header(wsi = data,
+	 * pp = len). */
 	LWSJ_EV_CLIENT_HEADERS = 9,
-	/* an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = the method, lws's
-	 * LWSHUMETH_* (GET, POST, OPTIONS, PUT, PATCH, DELETE, CONNECT, HEAD), or -1.
+	/* called: an HTTP request that no file mount served. conn = wsi, data/len = URI, arg = the method, lws's
+	 * LWSHUMETH_* (GET, POST, OPTIONS, PUT, PATCH, DELETE, CONNECT, HEAD) or 0xff, | the index of the protocol
+	 * that serves it << 8 (the callback mount lws matched names it; 0 when none did).
 	 * Return 0 to let lws answer 404, 1 after answering with lwsj_http_respond(), or 2 to receive the
 	 * request body first (LWSJ_EV_HTTP_BODY_DONE follows; lws reads one for POST, and for PUT and PATCH
 	 * with a Content-Length above 0). */
 	LWSJ_EV_HTTP = 10,
-	/* the HTTP request body is complete. conn = wsi, data/len = body: answer with lwsj_http_respond(). */
+	/* called: the HTTP request body is complete. conn = wsi, data/len = body: answer with lwsj_http_respond(). */
 	LWSJ_EV_HTTP_BODY_DONE = 11,
-	/* a client's upgrade was answered with another status than 101 (LWSJ_EV_CONNECT_ERROR follows).
+	/* called: a client's upgrade was answered with another status than 101 (LWSJ_EV_CONNECT_ERROR follows).
 	 * conn = id, data = wsi (read the response headers with lwsj_header / lwsj_custom_headers), arg = status. */
-	LWSJ_EV_CLIENT_REFUSED = 12
+	LWSJ_EV_CLIENT_REFUSED = 12,
+	/* called: take the recorded events now (lwsj_events_take), the buffer is full or a called event follows. */
+	LWSJ_EV_DRAIN = 13
 };
+
+/* Payloads up to this size are recorded; a longer message is called, with its payload in place (no copy). */
+#define LWSJ_INLINE_MAX 16384
+/* The size of each of the engine's two event buffers. */
+#define LWSJ_EVENTS_SIZE (256 * 1024)
+/* The size of a record's head before its payload. */
+#define LWSJ_RECORD_HEAD 24
 
 /* Message kinds for lwsj_send() and LWSJ_EV_MESSAGE. */
 enum lwsj_kind {
@@ -108,18 +132,41 @@ const struct lws_extension *lwsj_deflate_extensions(void);
 struct lws_protocols;
 void lwsj_protocol_init(struct lws_protocols *protocol);
 
-/* Wakes the service thread (LWSJ_EV_WAKE follows). The one call that is safe from any thread. */
+/* Wakes the service thread (a LWSJ_EV_WAKE record follows). Safe from any thread. */
 void lwsj_wake(struct lwsj_engine *engine, void *context);
 
+/* Takes the recorded events: returns their length in bytes | the index (0 or 1) of the buffer that holds
+ * them << 32 (see lwsj_events_buffer); recording goes on in the other buffer. The records stay readable until
+ * the next call. */
+long long lwsj_events_take(struct lwsj_engine *engine);
+
+/* The address of event buffer 0 or 1 (LWSJ_EVENTS_SIZE bytes each), fixed for the engine's life. */
+unsigned char *lwsj_events_buffer(struct lwsj_engine *engine, int index);
+
+/* For C consumers: takes the recorded events and passes each to the engine's lwsj_event_fn (data = payload).
+ * Returns the number of events. */
+int lwsj_dispatch(struct lwsj_engine *engine);
+
+/*
+ * Connections are named by the id the consumer gave them (LWSJ_EV_UPGRADE's answer, or the client's
+ * lws_client_connect_info.opaque_user_data). An id the engine no longer knows (closed) is refused with -1.
+ */
+
 /* Queues one message (copied) and asks for WRITEABLE. kind: enum lwsj_kind. Returns the connection's
- * queued bytes after the call, or -1 when the connection is closing. */
-long long lwsj_send(long long conn, const unsigned char *data, size_t len, int kind);
+ * queued bytes after the call, or -1 when the connection is closing or unknown. Service thread only. */
+long long lwsj_send(struct lwsj_engine *engine, long long id, const unsigned char *data, size_t len, int kind);
+
+/* lwsj_send() from any thread: the message is copied now and queued on the service thread, after every
+ * message posted or sent before it, then written; a connection closed meanwhile drops it (no
+ * LWSJ_EV_WRITTEN for it). Returns 0, or -1 when out of memory. context: the engine's lws context. */
+int lwsj_post(struct lwsj_engine *engine, void *context, long long id, const unsigned char *data, size_t len,
+	      int kind);
 
 /* Closes after the queued messages are written: sends a close frame with code and reason. */
-void lwsj_close(long long conn, int code, const char *reason);
+void lwsj_close(struct lwsj_engine *engine, long long id, int code, const char *reason);
 
 /* Pauses (0) or resumes (1) reading from the connection (lws_rx_flow_control). */
-void lwsj_read(long long conn, int enable);
+void lwsj_read(struct lwsj_engine *engine, long long id, int enable);
 
 /* Adds one header to a client handshake during LWSJ_EV_CLIENT_HEADERS. Returns 0 on success. */
 int lwsj_add_header(struct lwsj_engine *engine, long long wsi, long long pp, const char *name,
@@ -131,9 +178,6 @@ int lwsj_header(long long wsi, int token, char *buf, int len);
 
 /* Copies every header lws has no token for into buf as "name:\0value\0" pairs; returns the bytes used. */
 int lwsj_custom_headers(long long wsi, char *buf, int len);
-
-/* The subprotocol agreed in the handshake ("" when none). */
-const char *lwsj_subprotocol(long long conn);
 
 /* Remote address of wsi as text. */
 void lwsj_peer(long long wsi, char *buf, int len);

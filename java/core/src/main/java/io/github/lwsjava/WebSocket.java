@@ -5,8 +5,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One WebSocket connection, client or server side. Every method is safe from any thread: the work is queued to
- * the connection's service thread, which alone talks to libwebsockets.
+ * One WebSocket connection, client or server side. Every method is safe from any thread. A message sent from the
+ * service thread is queued in the native engine at once; from any other thread it is copied into the engine's
+ * post box and the service thread, which alone talks to libwebsockets, takes it at its next wake-up. Either way the
+ * messages of one thread go out in the order they were sent.
+ *
+ * <p>The {@link Listener}'s callbacks of one connection never overlap and come in order, on the service thread or,
+ * when the client or server was built with an executor, on that executor.
  *
  * <p>Send futures complete when lws has handed the whole message to the kernel, and fail with
  * {@link WebSocketException} when the connection closes first or the outbound queue is full. A call after the

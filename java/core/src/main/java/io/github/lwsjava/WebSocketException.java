@@ -27,6 +27,11 @@ public class WebSocketException extends RuntimeException {
         HANDSHAKE,
         /** No answer in the configured time. */
         TIMEOUT,
+        /**
+         * The proxy (io.github.lwsjava.client.Proxy) could not be reached or refused the connection: wrong or
+         * missing credentials, a policy, or the server unreachable from the proxy; the message names the proxy.
+         */
+        PROXY,
         /** The client or server was shut down. */
         SHUTDOWN
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * client --impl netty|jetty|jdk|javaws|okhttp|lws --workload pingpong|stream|conns --url ws://127.0.0.1:P/
  *        [--ca ca.pem] [--n N] [--warmup W] [--size B] [--window K] [--timeout S]
  *     prints: RESULT impl=... workload=... tls=0|1 ... (the same line as native/bench's lws-bench-client)
- * server --impl lws|netty --port P [--cert cert.pem --key key.pem]
+ * server --impl lws|netty --port P [--cert cert.pem --key key.pem] [--threads N --deflate on] (lws only)
  *     prints "READY port" and echoes until killed
  * report --in raw.txt --out DIR
  *     medians, ratios to Netty and to the C client, results.md, results.csv, ratios.png
@@ -85,7 +85,8 @@ public final class Bench {
     private static void server(Map<String, String> o) throws Exception {
         String cert = o.get("cert");
         int port = EchoServers.start(req(o, "impl"), Integer.parseInt(o.getOrDefault("port", "0")),
-                cert == null ? null : Path.of(cert), cert == null ? null : Path.of(req(o, "key")));
+                cert == null ? null : Path.of(cert), cert == null ? null : Path.of(req(o, "key")),
+                Integer.parseInt(o.getOrDefault("threads", "1")), "on".equals(o.get("deflate")));
         System.out.println("READY " + port);
         System.out.flush();
         Thread.currentThread().join(); // until killed
@@ -114,7 +115,7 @@ public final class Bench {
     private static void usage() {
         System.err.println("usage: client --impl I --workload pingpong|stream|conns --url U [--ca PEM] [--n N] "
                 + "[--warmup W] [--size B] [--window K] [--timeout S]\n"
-                + "       server --impl lws|netty --port P [--cert PEM --key PEM]\n"
+                + "       server --impl lws|netty --port P [--cert PEM --key PEM] [--threads N --deflate on]\n"
                 + "       report --in raw.txt --out DIR");
         System.exit(2);
     }

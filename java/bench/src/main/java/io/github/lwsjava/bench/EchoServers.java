@@ -33,16 +33,16 @@ final class EchoServers {
     private EchoServers() {}
 
     /** Starts an echo server and returns its port; it runs until the process ends. */
-    static int start(String impl, int port, Path cert, Path key) throws Exception {
+    static int start(String impl, int port, Path cert, Path key, int threads, boolean deflate) throws Exception {
         switch (impl) {
-            case "lws": return lws(port, cert, key);
+            case "lws": return lws(port, cert, key, threads, deflate);
             case "netty": return netty(port, cert, key);
             default: throw new IllegalArgumentException("unknown server " + impl + " (lws, netty)");
         }
     }
 
-    /** Ours: whole messages echoed from the service thread. */
-    static int lws(int port, Path cert, Path key) {
+    /** Ours: whole messages echoed from the service thread(s). */
+    static int lws(int port, Path cert, Path key, int threads, boolean deflate) {
         WebSocket.Listener echo = new WebSocket.Listener() {
             @Override
             public void onText(WebSocket ws, String text) {
@@ -55,7 +55,7 @@ final class EchoServers {
             }
         };
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(port).handler(echo)
-                .maxMessageSize(16 << 20);
+                .maxMessageSize(16 << 20).serviceThreads(threads).deflate(deflate);
         if (cert != null) {
             b.tls(TlsOptions.server(cert, key));
         }

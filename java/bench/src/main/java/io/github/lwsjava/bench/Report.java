@@ -45,8 +45,10 @@ final class Report {
     static List<Metric> metrics(String workload) {
         switch (workload) {
             case "pingpong": return List.of(new Metric("rate", "round trips/s", true), new Metric("p50", "µs", false),
-                    new Metric("p99", "µs", false), new Metric("p999", "µs", false));
-            case "stream": return List.of(new Metric("rate", "msgs/s", true), new Metric("mbps", "MB/s", true));
+                    new Metric("p99", "µs", false), new Metric("p999", "µs", false),
+                    new Metric("alloc", "heap B/round trip", false));
+            case "stream": return List.of(new Metric("rate", "msgs/s", true), new Metric("mbps", "MB/s", true),
+                    new Metric("alloc", "heap B/msg", false));
             default: return List.of(new Metric("connect_ms", "ms", false), new Metric("echo_ms", "ms", false),
                     new Metric("rss_kb_per_conn", "KiB RSS/conn", false),
                     new Metric("heap_kb_per_conn", "KiB heap/conn", false), new Metric("threads", "threads", false));
@@ -118,8 +120,11 @@ final class Report {
             }
             String label = (role.equals("server")
                     ? "Server: echo servers compared, driven by the " + ("c".equals(f.get("impl")) ? "C lws" : f.get("impl")) + " client"
-                    : "Client: clients compared against the " + ("c".equals(f.getOrDefault("server", "c"))
-                            ? "C lws" : f.get("server")) + " echo server")
+                    : "Client: clients compared against the " + switch (f.getOrDefault("server", "c")) {
+                        case "c" -> "C lws";
+                        case "uws" -> "uWebSockets.js (not lws)";
+                        default -> f.get("server");
+                    } + " echo server")
                     + " - " + what + " (" + tls + ")";
             String key = role + "|" + workload + "|" + tls + "|" + f.get("size") + "|" + f.get("window") + "|"
                     + (role.equals("server") ? f.get("impl") : f.getOrDefault("server", "c"));

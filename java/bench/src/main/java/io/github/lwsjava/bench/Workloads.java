@@ -24,7 +24,8 @@ final class Workloads {
         Histogram hist = new Histogram(60_000_000_000L, 3);
         CountDownLatch done = new CountDownLatch(1);
         long total = warmup + n;
-        long[] state = new long[3]; // [0] received, [1] send time, [2] start of timed part; only the receive thread
+        // [0] received, [1] send time, [2] start of timed part, [3] bytes allocated by then; only the receive thread
+        long[] state = new long[4];
         Driver.Sink sink = new Driver.Sink() {
             @Override
             public void onMessage(Driver.Conn c, boolean isText, int length) {
@@ -34,9 +35,11 @@ final class Workloads {
                     hist.recordValue(now - state[1]);
                 } else if (r == warmup) {
                     state[2] = now;
+                    state[3] = allocatedBytes();
                 }
                 if (r == total) {
                     state[2] = now - state[2];
+                    state[3] = allocatedBytes() - state[3];
                     done.countDown();
                     return;
                 }
@@ -52,6 +55,7 @@ final class Workloads {
         Driver.Conn conn = driver.connect(uri, sink).get(timeoutSec, TimeUnit.SECONDS);
         if (warmup == 0) {
             state[2] = System.nanoTime();
+            state[3] = allocatedBytes();
         }
         state[1] = System.nanoTime();
         conn.sendText(text); // the latch below publishes state[] back to this thread
@@ -60,9 +64,9 @@ final class Workloads {
         }
         conn.close();
         double secs = state[2] / 1e9;
-        return String.format(Locale.ROOT, "size=%d n=%d secs=%.4f rate=%.1f p50=%.2f p99=%.2f p999=%.2f",
+        return String.format(Locale.ROOT, "size=%d n=%d secs=%.4f rate=%.1f p50=%.2f p99=%.2f p999=%.2f alloc=%.0f",
                 size, n, secs, n / secs, hist.getValueAtPercentile(50) / 1e3,
-                hist.getValueAtPercentile(99) / 1e3, hist.getValueAtPercentile(99.9) / 1e3);
+                hist.getValueAtPercentile(99) / 1e3, hist.getValueAtPercentile(99.9) / 1e3, (double) state[3] / n);
     }
 
     /** One connection, binary messages of `size` bytes, `window` in flight, `n` timed echoes after `warmup`. */
@@ -76,7 +80,7 @@ final class Workloads {
         long total = warmup + n;
         AtomicLong sent = new AtomicLong();
         AtomicLong received = new AtomicLong();
-        long[] times = new long[2];
+        long[] times = new long[4]; // start, end, bytes allocated at the start, bytes allocated during
         CountDownLatch done = new CountDownLatch(1);
         Driver.Conn[] connRef = new Driver.Conn[1];
         Runnable fill = () -> {
@@ -96,9 +100,11 @@ final class Workloads {
                 long r = received.incrementAndGet();
                 if (r == warmup) {
                     times[0] = System.nanoTime();
+                    times[2] = allocatedBytes();
                 }
                 if (r == total) {
                     times[1] = System.nanoTime();
+                    times[3] = allocatedBytes() - times[2];
                     done.countDown();
                     return;
                 }
@@ -113,6 +119,7 @@ final class Workloads {
         connRef[0] = driver.connect(uri, sink).get(timeoutSec, TimeUnit.SECONDS);
         if (warmup == 0) {
             times[0] = System.nanoTime();
+            times[2] = allocatedBytes();
         }
         fill.run();
         if (!done.await(timeoutSec, TimeUnit.SECONDS) || received.get() != total) {
@@ -120,8 +127,21 @@ final class Workloads {
         }
         connRef[0].close();
         double secs = (times[1] - times[0]) / 1e9;
-        return String.format(Locale.ROOT, "size=%d window=%d n=%d secs=%.4f rate=%.1f mbps=%.2f",
-                size, window, n, secs, n / secs, (double) n * size / secs / 1e6);
+        return String.format(Locale.ROOT, "size=%d window=%d n=%d secs=%.4f rate=%.1f mbps=%.2f alloc=%.0f",
+                size, window, n, secs, n / secs, (double) n * size / secs / 1e6, (double) times[3] / n);
+    }
+
+    /**
+     * Bytes allocated on the Java heap so far by every live thread of this JVM (the client's own threads and
+     * the harness's): per message, what a client costs the garbage collector. Threads that ended are not counted.
+     */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
     }
 
     /**

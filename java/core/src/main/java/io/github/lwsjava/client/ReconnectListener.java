@@ -11,9 +11,9 @@ import io.github.lwsjava.WebSocket;
  * <p>The {@code webSocket} argument of every callback is the one {@link ReconnectingWebSocket}, whatever the
  * connection underneath. {@code onOpen} is called for every connection that opens (the first and each reconnect);
  * {@code onClose} only once, at the very end: after {@link WebSocket#sendClose}/{@link WebSocket#close}, when the
- * policy gives up, or when the client is closed. Callbacks arrive on the client's service thread, its executor,
- * or the shared timer thread; they follow each other (an event is reported after the one that caused it) and do
- * not overlap.
+ * policy gives up, or when the client is closed. Every callback, these and the connection's own, runs where the
+ * client's listeners run (its executor, or else its service thread), one at a time, each after the event that
+ * caused it; never on a timer's thread or on the thread that called {@code sendClose}.
  */
 public interface ReconnectListener extends WebSocket.Listener {
 

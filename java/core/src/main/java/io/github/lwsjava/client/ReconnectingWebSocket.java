@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.github.lwsjava.Message;
@@ -32,6 +34,11 @@ import io.github.lwsjava.engine.Rfc6455;
  * subscribe again first). A streamed message ({@code last = false}) interrupted by a reconnect fails to its end.
  * Pings are never queued. Pull style ({@link #receive}) is not available: a listener is required.
  *
+ * <p>Threading: it is built on the public {@link WebSocket} of each connection it makes. Its state changes, and
+ * every callback of its listener (the connection's events and {@link ReconnectListener}'s), run one at a time,
+ * in order, where the client's listeners run: the client's executor, or else its service thread. Its methods may
+ * be called from any thread.
+ *
  * <p>The reconnecting stops for good after {@link #sendClose}/{@link #close}, when the policy gives up, or when
  * the client is closed; then the listener hears {@code onClose} once and every queued send fails.
  */
@@ -41,161 +48,171 @@ public final class ReconnectingWebSocket implements WebSocket {
     };
 
     private final WebSocketClient client;
-    private final WebSocketClient.ConnectionBuilder builder;
+    private final Function<Listener, CompletableFuture<WebSocket>> connector;
     private final String url;
+    private final String path;
     private final long id;
     private final ReconnectPolicy policy;
     private final Listener listener;
     private final ReconnectListener events;
     private final CompletableFuture<WebSocket> firstOpen;
     private final CompletableFuture<WebSocket> closedFuture;
+    /** Where the state machine and the listener run, one task at a time. */
+    private final Serial serial;
 
-    // guarded by this
-    private State state = State.CONNECTING;
+    // written by the state machine (serial tasks), read from any thread
+    private volatile State state = State.CONNECTING;
+    private volatile ClosedBy closedBy;        // set with state CLOSED
+    private volatile boolean stopped;          // no more attempts: closed by the user, gave up, or client closed
+    private volatile WebSocket current;        // the open connection, or null
+    private volatile WebSocket lastOpened;
+    private volatile int reconnects;
+    private volatile boolean readingPaused;
+    private volatile Thread opening;           // the thread running onOpen: its sends go before the queued ones
+    // message callbacks waiting in serial: beyond BACKLOG, reading from the connection pauses until half have run
+    private static final int BACKLOG = 1024;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private volatile boolean backlogPaused;
+    // the state machine's own (serial tasks only)
     private State reported = State.CONNECTING; // the state the listener last heard of (onStateChange)
-    private ClosedBy closedBy;        // set with state CLOSED
-    private boolean stopped;          // no more attempts: closed by the user, gave up, or client closed
-    private Attempt attempt;          // the connection being made or open now
-    private WebSocket current;        // the open connection, or null
-    private WebSocket lastOpened;
+    private Attempt attempt;                   // the connection being made or open now
     private long openedAt;
-    private int failures;             // attempts made in this outage
-    private int reconnects;
+    private int failures;                      // attempts made in this outage
     private ScheduledFuture<?> timer;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private long queuedWhileDown;
-    private boolean flushPending;     // a reconnect opened: queued messages go out after its onOpen
-    private Thread openingThread;
-    private WebSocket streamOn;       // the connection a streamed message started on
-    private boolean readingPaused;
+    // sends on their way to the state machine or waiting in its queue: reserved by the sender, any thread
+    private final AtomicInteger waitingMessages = new AtomicInteger();
+    private final AtomicLong waitingBytes = new AtomicLong();
+    private WebSocket streamOn;                // guarded by this: the connection a streamed message started on
 
     private record Queued(Function<WebSocket, CompletableFuture<WebSocket>> send, int bytes,
                           CompletableFuture<WebSocket> future) {
     }
 
-    private ReconnectingWebSocket(WebSocketClient client, WebSocketClient.ConnectionBuilder builder, String url,
-                                  ReconnectPolicy policy, Listener listener) {
+    private ReconnectingWebSocket(WebSocketClient client, Function<Listener, CompletableFuture<WebSocket>> connector,
+                                  String url, String path, ReconnectPolicy policy, Listener listener) {
         this.client = client;
+        this.connector = connector;
         this.firstOpen = client.newFuture();
         this.closedFuture = client.newFuture();
-        this.builder = builder;
         this.url = url;
+        this.path = path;
         this.id = client.nextId();
         this.policy = policy;
         this.listener = listener;
         this.events = listener instanceof ReconnectListener r ? r : NO_EVENTS;
+        this.serial = new Serial(client.listenerThread());
     }
 
-    static CompletableFuture<WebSocket> start(WebSocketClient client, WebSocketClient.ConnectionBuilder builder,
-                                              String url, ReconnectPolicy policy, Listener listener) {
+    static CompletableFuture<WebSocket> start(WebSocketClient client,
+                                              Function<Listener, CompletableFuture<WebSocket>> connector, String url,
+                                              String path, ReconnectPolicy policy, Listener listener) {
         if (listener == null) {
             throw new IllegalArgumentException("a reconnecting connection needs a listener (pull style is not available)");
         }
-        ReconnectingWebSocket ws = new ReconnectingWebSocket(client, builder, url, policy, listener);
+        ReconnectingWebSocket ws = new ReconnectingWebSocket(client, connector, url, path, policy, listener);
         if (!client.register(ws)) {
             return CompletableFuture.failedFuture(new WebSocketException(Kind.SHUTDOWN, "the client is closed"));
         }
-        ws.connectNow(0);
+        ws.serial.execute(() -> ws.connectNow(0));
         return ws.firstOpen;
     }
 
-    // ---- connecting ----
+    // ---- the state machine: serial tasks only ----
 
     /** Starts attempt number n (0: the first connect). */
     private void connectNow(int n) {
-        Attempt a;
-        synchronized (this) {
-            timer = null;
-            if (stopped) {
-                return;
-            }
-            a = new Attempt(n);
-            attempt = a;
+        timer = null;
+        if (stopped) {
+            return;
         }
+        Attempt a = new Attempt(n);
+        attempt = a;
         if (n > 0) {
             safely(() -> events.onReconnectAttempt(this, n));
         }
         CompletableFuture<WebSocket> f;
         try {
-            f = builder.connectOnce(a);
+            f = connector.apply(a);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         f.whenComplete((ws, error) -> {
             if (error != null) {
-                attemptFailed(a, unwrap(error));
+                serial.execute(() -> attemptFailed(a, unwrap(error)));
             }
         });
     }
 
     private void attemptOpened(Attempt a, WebSocket ws) {
-        boolean reconnect;
-        synchronized (this) {
-            if (stopped || attempt != a) {
-                ws.sendClose(NORMAL_CLOSURE, ""); // closed while this attempt was connecting
-                return;
-            }
-            a.open = true;
-            current = ws;
-            openedAt = System.nanoTime();
-            state = State.OPEN;
-            reconnect = a.number > 0;
-            if (lastOpened != null) {
-                reconnects++;
-            }
-            lastOpened = ws;
-            if (readingPaused) {
-                ws.pauseReading();
-            }
-            flushPending = true;
-            openingThread = Thread.currentThread();
+        if (stopped || attempt != a) {
+            ws.sendClose(NORMAL_CLOSURE, ""); // closed while this attempt was connecting
+            return;
         }
+        a.open = true;
+        openedAt = System.nanoTime();
+        if (lastOpened != null) {
+            reconnects++;
+        }
+        lastOpened = ws;
+        if (readingPaused) {
+            ws.pauseReading();
+        }
+        state = State.OPEN;
+        // sends from inside onOpen go first (they are made in this task, with current set); the queued ones after
+        current = ws;
+        if (a.number > 0) {
+            safely(() -> events.onReconnected(this, a.number));
+        }
+        report(State.OPEN);
+        opening = Thread.currentThread();
         try {
-            if (reconnect) {
-                safely(() -> events.onReconnected(this, a.number));
-            }
-            report(State.OPEN);
             safely(() -> listener.onOpen(this));
         } finally {
-            flush(ws);
+            opening = null;
         }
+        flush(ws);
         firstOpen.complete(this);
     }
 
-    /** Sends what was queued while disconnected (and during onOpen), in order. */
-    private synchronized void flush(WebSocket ws) {
-        flushPending = false;
-        openingThread = null;
+    /** Sends what was queued while disconnected, in order. */
+    private void flush(WebSocket ws) {
         for (Queued q; (q = queue.poll()) != null; ) {
-            queuedWhileDown -= q.bytes();
-            Queued sent = q;
+            release(q.bytes());
             if (current == ws) {
-                relay(sent.send().apply(ws), sent.future());
+                relay(q.send().apply(ws), q.future());
             } else {
-                sent.future().completeExceptionally(new WebSocketException(Kind.CLOSED,
+                q.future().completeExceptionally(new WebSocketException(Kind.CLOSED,
                         "the connection closed before the queued message could be sent"));
             }
         }
     }
 
-    private void attemptClosed(Attempt a, int code, String reason, ClosedBy by) {
-        boolean finish;
-        synchronized (this) {
-            if (attempt != a) {
-                return;
-            }
-            current = null;
-            finish = stopped;
-            if (!finish) {
-                state = State.CONNECTING;
-                if (System.nanoTime() - openedAt >= policy.stableAfter().toNanos()) {
-                    failures = 0;
-                }
-            }
+    /** A send that was reserved by sendText/sendBinary reaches the state machine. */
+    private void arrived(Queued q) {
+        if (state == State.CLOSED) {
+            release(q.bytes());
+            q.future().completeExceptionally(new WebSocketException(Kind.CLOSED, "the WebSocket is closed"));
+        } else if (current != null && queue.isEmpty()) {
+            release(q.bytes());
+            relay(q.send().apply(current), q.future());
+        } else {
+            queue.add(q);
         }
-        if (finish) {
+    }
+
+    private void attemptClosed(Attempt a, int code, String reason, ClosedBy by) {
+        if (attempt != a) {
+            return;
+        }
+        current = null;
+        if (stopped) {
             finish(code, reason, null, by);
             return;
+        }
+        state = State.CONNECTING;
+        if (System.nanoTime() - openedAt >= policy.stableAfter().toNanos()) {
+            failures = 0;
         }
         report(State.CONNECTING);
         safely(() -> events.onDisconnected(this, code, reason));
@@ -204,18 +221,14 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     private void attemptFailed(Attempt a, Throwable error) {
-        boolean firstAndFinal;
-        synchronized (this) {
-            if (attempt != a || stopped) {
-                return;
-            }
-            firstAndFinal = a.number == 0 && !policy.retryFirstConnect();
+        if (attempt != a || stopped) {
+            return;
         }
         if (error instanceof WebSocketException w && w.kind() == Kind.SHUTDOWN) {
             finish(ABNORMAL_CLOSURE, "the client is closed", w, ClosedBy.APPLICATION);
             return;
         }
-        if (firstAndFinal) {
+        if (a.number == 0 && !policy.retryFirstConnect()) {
             finish(ABNORMAL_CLOSURE, String.valueOf(error.getMessage()), error, ClosedBy.NETWORK);
             return;
         }
@@ -226,17 +239,12 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     private void scheduleNext(Throwable cause) {
-        int next;
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            next = ++failures;
-            if (!policy.allows(next)) {
-                stopped = true;
-            }
+        if (stopped) {
+            return;
         }
+        int next = ++failures;
         if (!policy.allows(next)) {
+            stopped = true;
             safely(() -> events.onGiveUp(this, next - 1, cause));
             finish(ABNORMAL_CLOSURE, "gave up after " + (next - 1) + " reconnect attempts: " + cause.getMessage(),
                     cause, ClosedBy.NETWORK);
@@ -244,37 +252,23 @@ public final class ReconnectingWebSocket implements WebSocket {
         }
         Duration delay = policy.delay(next);
         safely(() -> events.onReconnectScheduled(this, next, delay));
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            timer = Engine.timers().schedule(() -> connectNow(next), delay.toNanos(), TimeUnit.NANOSECONDS);
+        if (!stopped) {
+            timer = Engine.timers().schedule(() -> serial.execute(() -> connectNow(next)), delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
     /** The end: no more attempts, queued sends fail, the listener hears onClose once. */
     private void finish(int code, String reason, Throwable cause, ClosedBy by) {
-        List<Queued> dropped;
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            closedBy = by;
-            state = State.CLOSED;
-            stopped = true;
-            current = null;
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            queuedWhileDown = 0;
+        if (state == State.CLOSED) {
+            return;
         }
-        WebSocketException closed = new WebSocketException(Kind.CLOSED, "the WebSocket is closed (" + code + ")");
-        for (Queued q : dropped) {
-            q.future().completeExceptionally(closed);
-        }
+        closedBy = by;
+        stopped = true;
+        current = null;
+        state = State.CLOSED;
+        cancelTimer();
+        failQueued(new WebSocketException(Kind.CLOSED, "the WebSocket is closed (" + code + ")"));
         client.forget(this);
         if (!firstOpen.isDone()) {
             WebSocketException e = cause instanceof WebSocketException w ? w
@@ -286,33 +280,55 @@ public final class ReconnectingWebSocket implements WebSocket {
         closedFuture.complete(this);
     }
 
+    /** sendClose: no more attempts; the open connection closes (its onClose ends this one), else the end now. */
+    private void closeNow(int code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        cancelTimer();
+        failQueued(new WebSocketException(Kind.CLOSED, "the WebSocket was closed before the message was sent"));
+        WebSocket open = current;
+        if (open != null) {
+            state = State.CLOSING;
+            report(State.CLOSING);
+            open.sendClose(code, reason);
+        } else {
+            finish(code, reason == null ? "" : reason, null, ClosedBy.APPLICATION);
+        }
+    }
+
     /** WebSocketClient.close(): no more attempts; an open connection closes with the client. */
     void clientClosing() {
-        boolean finishNow;
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
+        stopped = true;
+        serial.execute(() -> {
+            cancelTimer();
+            if (current == null) {
+                finish(GOING_AWAY, "the client is closed", new WebSocketException(Kind.SHUTDOWN, "the client is closed"),
+                        ClosedBy.APPLICATION);
             }
-            stopped = true;
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-            finishNow = current == null;
+        });
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
-        if (finishNow) {
-            finish(GOING_AWAY, "the client is closed", new WebSocketException(Kind.SHUTDOWN, "the client is closed"),
-                    ClosedBy.APPLICATION);
+    }
+
+    private void failQueued(WebSocketException error) {
+        List<Queued> dropped = new ArrayList<>(queue);
+        queue.clear();
+        for (Queued q : dropped) {
+            release(q.bytes());
+            q.future().completeExceptionally(error);
         }
     }
 
     /** Tells the listener that the state is now {@code to}, once per change, in the order of the changes. */
     private void report(State to) {
-        State from;
-        synchronized (this) {
-            from = reported;
-            reported = to;
-        }
+        State from = reported;
+        reported = to;
         if (from != to) {
             safely(() -> listener.onStateChange(this, from, to));
         }
@@ -339,79 +355,89 @@ public final class ReconnectingWebSocket implements WebSocket {
         return t;
     }
 
-    /** The listener of one underlying connection: forwards its events while it is the current one. */
+    /**
+     * The listener of one underlying connection: hands its events to the state machine, which forwards them while
+     * it is the current one.
+     */
     private final class Attempt implements Listener {
         final int number;
-        volatile boolean open;
+        boolean open; // serial tasks only
 
         Attempt(int number) {
             this.number = number;
         }
 
-        private boolean live() {
-            synchronized (ReconnectingWebSocket.this) {
-                return attempt == this;
-            }
-        }
-
         @Override
         public void onOpen(WebSocket ws) {
-            attemptOpened(this, ws);
-        }
-
-        @Override
-        public void onStateChange(WebSocket ws, State from, State to) {
-            boolean closing;
-            synchronized (ReconnectingWebSocket.this) { // sendClose() closes the current connection: it is closing
-                closing = to == State.CLOSING && attempt == this && state == State.CLOSING;
-            }
-            if (closing) {
-                report(State.CLOSING);
-            }
+            serial.execute(() -> attemptOpened(this, ws));
         }
 
         @Override
         public void onText(WebSocket ws, String text) {
-            if (live()) {
-                listener.onText(ReconnectingWebSocket.this, text);
-            }
+            deliver(ws, () -> listener.onText(ReconnectingWebSocket.this, text));
         }
 
         @Override
         public void onBinary(WebSocket ws, ByteBuffer data) {
-            if (live()) {
-                listener.onBinary(ReconnectingWebSocket.this, data);
-            }
+            deliver(ws, () -> listener.onBinary(ReconnectingWebSocket.this, data));
         }
 
         @Override
         public void onPong(WebSocket ws, ByteBuffer payload) {
-            if (live()) {
-                listener.onPong(ReconnectingWebSocket.this, payload);
+            deliver(ws, () -> listener.onPong(ReconnectingWebSocket.this, payload));
+        }
+
+        /**
+         * A received message, from the connection's listener thread to the listener's turn in serial. Without an
+         * executor serial runs it at once; with one, the messages waiting are bounded by pausing the connection.
+         */
+        private void deliver(WebSocket ws, Runnable callback) {
+            if (backlog.incrementAndGet() > BACKLOG && !backlogPaused) {
+                backlogPaused = true;
+                ws.pauseReading();
             }
+            serial.execute(() -> {
+                try {
+                    if (attempt == this) {
+                        safely(callback);
+                    }
+                } finally {
+                    if (backlog.decrementAndGet() <= BACKLOG / 2 && backlogPaused) {
+                        backlogPaused = false;
+                        if (!readingPaused) {
+                            ws.resumeReading();
+                        }
+                    }
+                }
+            });
         }
 
         @Override
         public void onClose(WebSocket ws, int code, String reason) {
-            if (open) { // a connection that never opened is handled through its connect future
-                attemptClosed(this, code, reason, ws.closedBy());
-            }
+            ClosedBy by = ws.closedBy();
+            serial.execute(() -> {
+                if (open) { // a connection that never opened is handled through its connect future
+                    attemptClosed(this, code, reason, by);
+                }
+            });
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            if (open) { // connect errors are handled through the connect future
-                listener.onError(ReconnectingWebSocket.this, error);
-            }
+            serial.execute(() -> {
+                if (open && attempt == this) { // connect errors are handled through the connect future
+                    safely(() -> listener.onError(ReconnectingWebSocket.this, error));
+                }
+            });
         }
     }
 
-    // ---- the WebSocket API ----
+    // ---- the WebSocket API (any thread) ----
 
     @Override
     public CompletableFuture<WebSocket> sendText(CharSequence text) {
         String s = text.toString();
-        return send(ws -> ws.sendText(s), s.length(), true);
+        return send(ws -> ws.sendText(s), utf8Length(s), true);
     }
 
     @Override
@@ -448,19 +474,20 @@ public final class ReconnectingWebSocket implements WebSocket {
         return send(ws -> ws.sendPing(ByteBuffer.wrap(copy)), copy.length, false);
     }
 
+    /** A piece of a streamed message: only on the connection open now, and the whole message on one connection. */
     private synchronized CompletableFuture<WebSocket> stream(Function<WebSocket, CompletableFuture<WebSocket>> op,
                                                              boolean last) {
         if (state == State.CLOSED || stopped) {
             return closedError();
         }
-        WebSocket target = current;
+        WebSocket target = waitingMessages.get() == 0 || Thread.currentThread() == opening ? current : null;
         boolean interrupted = streamOn != null && streamOn != target;
         if (last) {
             streamOn = null;
         } else if (!interrupted && target != null) {
             streamOn = target;
         }
-        if (target == null || interrupted || flushPending && Thread.currentThread() != openingThread) {
+        if (target == null || interrupted) {
             return CompletableFuture.failedFuture(new WebSocketException(Kind.CLOSED, interrupted
                     ? "the streamed message was interrupted by a reconnect" : "the WebSocket is reconnecting"));
         }
@@ -469,32 +496,61 @@ public final class ReconnectingWebSocket implements WebSocket {
         return result;
     }
 
-    private synchronized CompletableFuture<WebSocket> send(Function<WebSocket, CompletableFuture<WebSocket>> op,
-                                                           int bytes, boolean queueable) {
+    /**
+     * A whole message: straight to the open connection when nothing waits before it, else to the state machine,
+     * which sends it once a connection is open and what was queued before it has gone. Fail-fast and the queue's
+     * limits are decided now, on the caller's thread.
+     */
+    private CompletableFuture<WebSocket> send(Function<WebSocket, CompletableFuture<WebSocket>> op, int bytes,
+                                              boolean queueable) {
         if (state == State.CLOSED || stopped) {
             return closedError();
         }
-        if (streamOn != null) {
-            throw new IllegalStateException("a message is being streamed: finish it with last = true first");
+        synchronized (this) {
+            if (streamOn != null) {
+                throw new IllegalStateException("a message is being streamed: finish it with last = true first");
+            }
         }
+        WebSocket ws = current;
         CompletableFuture<WebSocket> result = client.newFuture();
-        if (current != null && (!flushPending || Thread.currentThread() == openingThread)) {
-            relay(op.apply(current), result);
+        if (ws != null && (waitingMessages.get() == 0 || Thread.currentThread() == opening)) {
+            relay(op.apply(ws), result);
             return result;
         }
-        if (!queueable || !flushPending && policy.whileDisconnected() == ReconnectPolicy.WhileDisconnected.FAIL_FAST) {
+        if (!queueable || ws == null && policy.whileDisconnected() == ReconnectPolicy.WhileDisconnected.FAIL_FAST) {
             return CompletableFuture.failedFuture(new WebSocketException(Kind.CLOSED,
                     "the WebSocket is reconnecting to " + url + ": " + (queueable ? "send failed fast" : "ping not sent")));
         }
-        if (queue.size() >= policy.maxQueuedMessages()
-                || queuedWhileDown + bytes > policy.maxQueuedBytes() && !queue.isEmpty()) {
+        int messages = waitingMessages.incrementAndGet();
+        long queued = waitingBytes.addAndGet(bytes);
+        if (messages > policy.maxQueuedMessages() || queued > policy.maxQueuedBytes() && messages > 1) {
+            release(bytes);
             return CompletableFuture.failedFuture(new WebSocketException(Kind.QUEUE_FULL,
-                    "reconnect queue full: " + queue.size() + " messages, " + queuedWhileDown + " bytes waiting (limits "
-                            + policy.maxQueuedMessages() + ", " + policy.maxQueuedBytes() + ")"));
+                    "reconnect queue full: " + (messages - 1) + " messages, " + (queued - bytes) + " bytes waiting"
+                            + " (limits " + policy.maxQueuedMessages() + ", " + policy.maxQueuedBytes() + ")"));
         }
-        queue.add(new Queued(op, bytes, result));
-        queuedWhileDown += bytes;
+        Queued q = new Queued(op, bytes, result);
+        serial.execute(() -> arrived(q));
         return result;
+    }
+
+    private void release(int bytes) {
+        waitingMessages.decrementAndGet();
+        waitingBytes.addAndGet(-bytes);
+    }
+
+    /** The UTF-8 length of s, as the queue's byte limit counts it. */
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x800) {
+                n += Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes for 2 chars
+            } else if (c >= 0x80) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void relay(CompletableFuture<WebSocket> from, CompletableFuture<WebSocket> to) {
@@ -518,33 +574,9 @@ public final class ReconnectingWebSocket implements WebSocket {
     @Override
     public CompletableFuture<WebSocket> sendClose(int code, String reason) {
         Rfc6455.checkClose(code, reason);
-        WebSocket open;
-        List<Queued> dropped;
-        synchronized (this) {
-            if (state == State.CLOSED || stopped && state == State.CLOSING) {
-                return closedFuture;
-            }
+        if (!stopped && state != State.CLOSED) {
             stopped = true;
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-            open = current;
-            if (open != null) {
-                state = State.CLOSING;
-            }
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            queuedWhileDown = 0;
-        }
-        WebSocketException closing = new WebSocketException(Kind.CLOSED, "the WebSocket was closed before the message was sent");
-        for (Queued q : dropped) {
-            q.future().completeExceptionally(closing);
-        }
-        if (open != null) {
-            open.sendClose(code, reason); // its onClose ends this one
-        } else {
-            finish(code, reason == null ? "" : reason, null, ClosedBy.APPLICATION);
+            serial.execute(() -> closeNow(code, reason));
         }
         return closedFuture;
     }
@@ -563,26 +595,24 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public void pauseReading() {
-        WebSocket ws;
-        synchronized (this) {
-            readingPaused = true;
-            ws = current;
-        }
-        if (ws != null) {
-            ws.pauseReading();
-        }
+        readingPaused = true;
+        serial.execute(() -> {
+            WebSocket ws = current;
+            if (ws != null && readingPaused) {
+                ws.pauseReading();
+            }
+        });
     }
 
     @Override
     public void resumeReading() {
-        WebSocket ws;
-        synchronized (this) {
-            readingPaused = false;
-            ws = current;
-        }
-        if (ws != null) {
-            ws.resumeReading();
-        }
+        readingPaused = false;
+        serial.execute(() -> {
+            WebSocket ws = current;
+            if (ws != null && !readingPaused && !backlogPaused) {
+                ws.resumeReading();
+            }
+        });
     }
 
     @Override
@@ -593,22 +623,14 @@ public final class ReconnectingWebSocket implements WebSocket {
     /** Bytes waiting: queued while disconnected plus those queued on the open connection. */
     @Override
     public long queuedBytes() {
-        WebSocket ws;
-        long waiting;
-        synchronized (this) {
-            ws = current;
-            waiting = queuedWhileDown;
-        }
-        return waiting + (ws == null ? 0 : ws.queuedBytes());
+        WebSocket ws = current;
+        return waitingBytes.get() + (ws == null ? 0 : ws.queuedBytes());
     }
 
     /** The counters of the connection open now (zero while disconnected), with {@link #queuedBytes()}. */
     @Override
     public io.github.lwsjava.metrics.ConnectionStats stats() {
-        WebSocket ws;
-        synchronized (this) {
-            ws = current;
-        }
+        WebSocket ws = current;
         io.github.lwsjava.metrics.ConnectionStats now = ws == null
                 ? new io.github.lwsjava.metrics.ConnectionStats(0, 0, 0, 0, 0, 0) : ws.stats();
         return new io.github.lwsjava.metrics.ConnectionStats(now.messagesSent(), now.bytesSent(),
@@ -616,26 +638,26 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     @Override
-    public synchronized ClosedBy closedBy() {
+    public ClosedBy closedBy() {
         return closedBy;
     }
 
     /** {@return OPEN while a connection is open; CONNECTING while (re)connecting; CLOSING, then CLOSED at the end} */
     @Override
-    public synchronized State state() {
+    public State state() {
         return state;
     }
 
     @Override
     public String subprotocol() {
-        WebSocket ws = lastOpenedConnection();
+        WebSocket ws = lastOpened;
         return ws == null ? "" : ws.subprotocol();
     }
 
     @Override
     public String path() {
-        WebSocket ws = lastOpenedConnection();
-        return ws == null ? builder.path() : ws.path();
+        WebSocket ws = lastOpened;
+        return ws == null ? path : ws.path();
     }
 
     /**
@@ -655,27 +677,23 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public String remoteAddress() {
-        WebSocket ws = lastOpenedConnection();
+        WebSocket ws = lastOpened;
         return ws == null ? "" : ws.remoteAddress();
     }
 
-    private synchronized WebSocket lastOpenedConnection() {
-        return lastOpened;
-    }
-
     /** {@return the connection open now, or null while reconnecting} */
-    public synchronized WebSocket current() {
+    public WebSocket current() {
         return current;
     }
 
     /** {@return how many times a connection opened again after the first} */
-    public synchronized int reconnects() {
+    public int reconnects() {
         return reconnects;
     }
 
     /** {@return the messages waiting for a connection} */
-    public synchronized int queuedMessages() {
-        return queue.size();
+    public int queuedMessages() {
+        return waitingMessages.get();
     }
 
     /** {@return a future that completes once this WebSocket is closed for good} */
@@ -690,6 +708,6 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     @Override
     public String toString() {
-        return "ReconnectingWebSocket[" + url + " " + state() + ", " + reconnects() + " reconnects]";
+        return "ReconnectingWebSocket[" + url + " " + state + ", " + reconnects + " reconnects]";
     }
 }

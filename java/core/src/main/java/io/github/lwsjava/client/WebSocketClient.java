@@ -1,7 +1,5 @@
 package io.github.lwsjava.client;
 
-import static io.github.lwsjava.lws.global.libwebsockets.*;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,28 +8,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.bytedeco.javacpp.BytePointer;
-
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
+import io.github.lwsjava.engine.ClientContext;
 import io.github.lwsjava.engine.Connection;
-import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.engine.ServiceFuture;
-import io.github.lwsjava.lws.lws;
-import io.github.lwsjava.lws.lws_client_connect_info;
-import io.github.lwsjava.lws.lws_context;
-import io.github.lwsjava.lws.lws_context_creation_info;
-import io.github.lwsjava.lws.lws_protocols;
-import io.github.lwsjava.lws.lws_retry_bo;
 import io.github.lwsjava.metrics.EndpointStats;
 import io.github.lwsjava.tls.TlsOptions;
 
 /**
- * A WebSocket client: one lws context and one service thread, shared by all its connections.
+ * A WebSocket client: one lws context and one service thread, shared by all its connections. Its methods are safe
+ * from any thread; listeners run on the service thread, or on the builder's executor if given.
  *
  * <pre>{@code
  * try (WebSocketClient client = WebSocketClient.create()) {
@@ -44,9 +35,7 @@ public final class WebSocketClient implements AutoCloseable {
 
     private final Builder config;
     private final Engine engine;
-    private lws_protocols protocols;
-    private lws_retry_bo keepAlive;
-    private BytePointer localProtocol;
+    private final ClientContext context;
     /** Reconnecting connections, told to stop when the client closes. */
     private final java.util.Set<ReconnectingWebSocket> reconnecting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -54,9 +43,8 @@ public final class WebSocketClient implements AutoCloseable {
     private WebSocketClient(Builder config) {
         this.config = config;
         Lws.init();
-        this.engine = new Engine("lws-java-client",
-                config.settings(),
-                this::createContext).start();
+        this.context = new ClientContext(config.tls, config.connectTimeout, route(config.proxy));
+        this.engine = new Engine("lws-java-client", config.settings(), context).start();
         if (config.settings().jmx()) {
             engine.registerJmx("WebSocketClient");
         }
@@ -75,29 +63,6 @@ public final class WebSocketClient implements AutoCloseable {
     /** {@return the version of the libwebsockets inside, e.g. "4.3.5-unknown"} */
     public static String libraryVersion() {
         return Lws.version();
-    }
-
-    private lws_context createContext(Engine e) {
-        ContextSetup setup = new ContextSetup(e);
-        lws_context_creation_info info = setup.info();
-        info.port((int) CONTEXT_PORT_NO_LISTEN());
-        info.options(info.options() | LWS_SERVER_OPTION_JUST_USE_RAW_ORIGIN); // Origin as given, no "http://" added
-        protocols = setup.protocols("lws-java");
-        localProtocol = setup.string("lws-java");
-        info.protocols(protocols);
-        if (e.settings().deflate()) {
-            info.extensions(lwsj_deflate_extensions());
-        }
-        setup.clientTls(info, config.tls);
-        setup.tcpKeepAlive(info, e.settings().tcpKeepAlive());
-        info.connect_timeout_secs((int) Math.max(1, config.connectTimeout.toSeconds()));
-        info.timeout_secs((int) Math.max(5, config.connectTimeout.toSeconds()));
-        keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
-        lws_context context = lws_create_context(info);
-        if (context == null || context.isNull()) {
-            throw new IllegalStateException("lws could not create the client context (check the TLS files)");
-        }
-        return context;
     }
 
     /**
@@ -132,6 +97,14 @@ public final class WebSocketClient implements AutoCloseable {
      */
     public ConnectionBuilder newConnection(String url) {
         return new ConnectionBuilder(WebSocketUrl.parse(url));
+    }
+
+    /** lws 4.3.5 writes "CONNECT ::1:443": an IPv6 literal cannot go through an HTTP proxy. */
+    private static void checkReachable(Proxy proxy, WebSocketUrl url) {
+        if (proxy.type() == Proxy.Type.HTTP && url.host().contains(":")) {
+            throw new IllegalArgumentException("cannot reach " + url.hostAndPort() + " through " + proxy
+                    + ": libwebsockets cannot send CONNECT for an IPv6 literal (use a host name, or Proxy.NONE)");
+        }
     }
 
     /** {@return the open and connecting connections (empty once the client is closed)} */
@@ -191,6 +164,16 @@ public final class WebSocketClient implements AutoCloseable {
         return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
     }
 
+    /** The engine's form of a proxy: null for a direct connection. */
+    private static ClientContext.ProxyRoute route(Proxy proxy) {
+        if (proxy.type() == Proxy.Type.DIRECT) {
+            return null;
+        }
+        String credentials = proxy.user() == null ? "" : proxy.user() + ":" + proxy.password() + "@";
+        return new ClientContext.ProxyRoute(proxy.type() == Proxy.Type.SOCKS5, credentials + proxy.address(),
+                proxy.toString());
+    }
+
     boolean register(ReconnectingWebSocket ws) {
         reconnecting.add(ws);
         if (closing || !engine.running()) {
@@ -213,6 +196,25 @@ public final class WebSocketClient implements AutoCloseable {
         return engine.onServiceThread();
     }
 
+    /**
+     * Where this client's listeners run: its executor, or else its service thread (at once when called there). A
+     * {@link ReconnectingWebSocket} runs its state machine and its listener's callbacks here, one at a time. Once
+     * the client is closed, a task runs on the calling thread.
+     */
+    java.util.concurrent.Executor listenerThread() {
+        java.util.concurrent.Executor executor = engine.settings().listenerExecutor();
+        if (executor != null) {
+            return executor;
+        }
+        return task -> {
+            try {
+                engine.execute(task);
+            } catch (WebSocketException stopped) {
+                task.run(); // the service thread is gone: nothing else can run concurrently with this any more
+            }
+        };
+    }
+
     /** A future that refuses to be waited for on the service thread (see {@link ServiceFuture}). */
     <T> CompletableFuture<T> newFuture() {
         return new ServiceFuture<>(engine);
@@ -226,6 +228,7 @@ public final class WebSocketClient implements AutoCloseable {
         private String origin;
         private Duration connectTimeout = config.connectTimeout;
         private ReconnectPolicy reconnect;
+        private Proxy proxy = config.proxy;
 
         private ConnectionBuilder(WebSocketUrl url) {
             this.url = url;
@@ -305,8 +308,15 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        String path() {
-            return url.path();
+        /**
+         * Connects through this proxy instead of the client's ({@link Builder#proxy}).
+         *
+         * @param proxy the proxy; {@link Proxy#NONE} connects directly
+         * @return this builder
+         */
+        public ConnectionBuilder proxy(Proxy proxy) {
+            this.proxy = java.util.Objects.requireNonNull(proxy, "proxy");
+            return this;
         }
 
         /**
@@ -315,10 +325,14 @@ public final class WebSocketClient implements AutoCloseable {
          * @param listener receives the connection's events; null for pull style ({@link WebSocket#receive})
          * @return completes when the handshake is done (with a {@link ReconnectingWebSocket} under a reconnect
          *         policy), or fails with a {@link WebSocketException}
+         * @throws IllegalArgumentException when an HTTP proxy would have to reach an IPv6 literal (libwebsockets
+         *         cannot write its {@code CONNECT})
          */
         public CompletableFuture<WebSocket> connect(WebSocket.Listener listener) {
+            checkReachable(proxy, url);
             if (reconnect != null) {
-                return ReconnectingWebSocket.start(WebSocketClient.this, this, url.toString(), reconnect, listener);
+                return ReconnectingWebSocket.start(WebSocketClient.this, this::connectOnce, url.toString(), url.path(),
+                        reconnect, listener);
             }
             return connectOnce(listener);
         }
@@ -329,8 +343,13 @@ public final class WebSocketClient implements AutoCloseable {
                     Map.copyOf(headers), config.receiveQueueCapacity);
             c.remoteAddress(url.hostHeader());
             c.target(url.hostAndPort());
+            if (proxy.type() != Proxy.Type.DIRECT) {
+                c.proxy(proxy.toString());
+            }
             try {
-                engine.execute(() -> start(c));
+                ClientContext.Request request = new ClientContext.Request(url.host(), url.port(), url.path(),
+                        url.hostHeader(), origin, List.copyOf(subprotocols), url.secure(), route(proxy));
+                engine.execute(() -> context.connect(engine, c, request, url.toString()));
             } catch (WebSocketException closed) {
                 return CompletableFuture.failedFuture(closed);
             }
@@ -346,64 +365,6 @@ public final class WebSocketClient implements AutoCloseable {
             c.openFuture().whenComplete((ws, error) -> timer.cancel(false));
             return c.openFuture();
         }
-
-        /** Service thread: lws_client_connect_via_info (which copies every string it is given). */
-        private void start(Connection c) {
-            if (!engine.running()) { // closing or closed: the context must not get new connections
-                c.fail(new WebSocketException(WebSocketException.Kind.SHUTDOWN, "the client is closed"));
-                return;
-            }
-            lws_client_connect_info info = new lws_client_connect_info().zero();
-            BytePointer address = ContextSetup.transientString(url.host());
-            BytePointer path = ContextSetup.transientString(url.path());
-            BytePointer host = ContextSetup.transientString(url.hostHeader());
-            BytePointer originHeader = ContextSetup.transientString(origin);
-            BytePointer protocols = subprotocols.isEmpty() ? null
-                    : ContextSetup.transientString(String.join(",", subprotocols));
-            info.context(engine.context())
-                .port(url.port())
-                .path(path)
-                .host(host)
-                .origin(originHeader)
-                .protocol(protocols)
-                .ietf_version_or_minus_one(-1)
-                .local_protocol_name(localProtocol)
-                .opaque_user_data(Lws.pointer(c.id()));
-            info._address(address);
-            // An upgrade answered with a redirect fails, as with the JDK's and OkHttp's clients. (lws 4.3.5 would
-            // follow it, and frees the connection twice when the new host does not resolve: native/fuzz found it.)
-            int flags = LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
-            if (url.secure()) {
-                flags |= LCCSCF_USE_SSL;
-                TlsOptions tls = config.tls;
-                if (tls != null && tls.allowsSelfSigned()) {
-                    flags |= LCCSCF_ALLOW_SELFSIGNED;
-                }
-                if (tls != null && tls.skipsHostnameCheck()) {
-                    flags |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
-                }
-                if (tls != null && tls.allowsExpired()) {
-                    flags |= LCCSCF_ALLOW_EXPIRED;
-                }
-            }
-            info.ssl_connection(flags);
-            if (keepAlive != null) {
-                info.retry_and_idle_policy(keepAlive);
-            }
-            engine.add(c);
-            lws wsi = lws_client_connect_via_info(info);
-            // lws has copied the strings by now; until then the GC must not free them
-            java.lang.ref.Reference.reachabilityFence(address);
-            java.lang.ref.Reference.reachabilityFence(path);
-            java.lang.ref.Reference.reachabilityFence(host);
-            java.lang.ref.Reference.reachabilityFence(originHeader);
-            java.lang.ref.Reference.reachabilityFence(protocols);
-            java.lang.ref.Reference.reachabilityFence(info);
-            if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
-                // failed before lws could report it through the callback
-                c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to " + url.hostAndPort() + " (" + url + ")"));
-            }
-        }
     }
 
     /** Client settings. */
@@ -411,6 +372,7 @@ public final class WebSocketClient implements AutoCloseable {
         private int receiveQueueCapacity = 256;
         private TlsOptions tls;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Proxy proxy = Proxy.NONE;
 
         private Builder() {
             super(Duration.ZERO);
@@ -454,6 +416,18 @@ public final class WebSocketClient implements AutoCloseable {
                 throw new IllegalArgumentException("connect timeout must be positive, not " + timeout);
             }
             this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Connects through this proxy (default {@link Proxy#NONE}: directly; environment variables and system
+         * properties are not read). {@link ConnectionBuilder#proxy} chooses another for one connection.
+         *
+         * @param proxy the proxy
+         * @return this builder
+         */
+        public Builder proxy(Proxy proxy) {
+            this.proxy = java.util.Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

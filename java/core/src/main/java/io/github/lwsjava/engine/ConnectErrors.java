@@ -13,6 +13,9 @@ final class ConnectErrors {
 
     private static final Pattern X509_CODE = Pattern.compile("X509_V_ERR = (\\d{1,9})");
 
+    /** lws's words for an HTTP proxy's answer to CONNECT other than 200: "http_proxy -> 407". */
+    private static final Pattern HTTP_PROXY_STATUS = Pattern.compile("http_proxy -> (\\d{1,3})");
+
     /** OpenSSL's X509_verify_cert_error_string for the codes a client meets (OpenSSL 3). */
     private static final Map<Integer, String> X509_ERRORS = Map.ofEntries(
             Map.entry(2, "unable to get issuer certificate"),
@@ -51,16 +54,24 @@ final class ConnectErrors {
     /**
      * @param lwsMessage lws's description of the failure
      * @param target host:port of the server
+     * @param proxy the proxy the connection went through ("SOCKS5 proxy 127.0.0.1:1080"), or null
      * @param status the HTTP status of the server's answer to the upgrade, 0 when there was none
      * @param headers that answer's headers
      */
-    static WebSocketException classify(String lwsMessage, String target, int status, Map<String, String> headers) {
+    static WebSocketException classify(String lwsMessage, String target, String proxy, int status,
+                                       Map<String, String> headers) {
         String text = lwsMessage == null || lwsMessage.isEmpty() ? "connection failed" : lwsMessage.strip();
         if (status > 0) { // every answer but 101 is a refused handshake, whatever lws's words for it
             return new WebSocketException(Kind.HANDSHAKE, "WebSocket handshake with " + target + " refused: HTTP "
                     + status + " instead of 101 (" + text + ")", status, headers);
         }
         String m = text.toLowerCase(Locale.ROOT);
+        if (proxy != null) {
+            WebSocketException byProxy = proxyFailure(text, m, target, proxy);
+            if (byProxy != null) {
+                return byProxy;
+            }
+        }
         Kind kind;
         String what;
         if (m.contains("tls") || m.contains("ssl") || m.contains("x509") || m.contains("certificate")
@@ -82,7 +93,44 @@ final class ConnectErrors {
             kind = Kind.CONNECT_FAILED;
             what = "connection to " + target + " refused or unreachable";
         }
-        return new WebSocketException(kind, what + ": " + text);
+        return new WebSocketException(kind, what + (proxy != null ? " (through " + proxy + ")" : "") + ": " + text);
+    }
+
+    /**
+     * A failure of the proxy's part: lws could not reach the proxy (until the tunnel stands, lws's peer is the
+     * proxy), or the proxy refused (its CONNECT answer, SOCKS5 replies). Null when the failure is the server's.
+     */
+    private static WebSocketException proxyFailure(String text, String m, String target, String proxy) {
+        Matcher status = HTTP_PROXY_STATUS.matcher(m);
+        if (status.find()) {
+            int code = Integer.parseInt(status.group(1));
+            String words = switch (code) {
+                case 407 -> " (proxy authentication required: no or wrong credentials)";
+                case 401 -> " (unauthorized: no or wrong credentials)"; // tinyproxy's answer to them
+                case 403 -> " (forbidden by the proxy)";
+                case 502 -> " (bad gateway: the proxy could not reach the server)";
+                case 503 -> " (service unavailable)";
+                case 504 -> " (gateway time-out: the proxy could not reach the server in time)";
+                default -> "";
+            };
+            return new WebSocketException(Kind.PROXY, proxy + " refused to connect to " + target + ": HTTP " + code
+                    + words + " instead of 200 to CONNECT");
+        }
+        if (m.contains("http_proxy") || m.startsWith("proxy ")) {
+            return new WebSocketException(Kind.PROXY, proxy + " failed on the way to " + target + ": " + text);
+        }
+        if (m.contains("socks")) { // lws patch 0037 names the step: credentials, connect (with the reason)
+            return new WebSocketException(Kind.PROXY, proxy + " failed to connect to " + target + ": " + text);
+        }
+        if (m.contains("unable to connect") || m.contains("connect fail") || m.contains("conn fail")
+                || m.contains("refused")
+                || m.contains("unreachable") || m.contains("dns") || m.contains("resolve") || m.contains("getaddrinfo")
+                || m.contains("lookup")) {
+            // until the tunnel stands, lws's peer is the proxy
+            return new WebSocketException(Kind.PROXY, "could not reach " + proxy + " (to connect to " + target
+                    + "): " + text);
+        }
+        return null; // the server's part (TLS, handshake) or a time-out: classify names the server and the proxy
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.github.lwsjava.engine;
 
-import static io.github.lwsjava.lws.global.libwebsockets.*;
+import static io.github.lwsjava.lws.global.libwebsockets.LWSJ_BINARY;
+import static io.github.lwsjava.lws.global.libwebsockets.LWSJ_MORE;
+import static io.github.lwsjava.lws.global.libwebsockets.LWSJ_PING;
+import static io.github.lwsjava.lws.global.libwebsockets.LWSJ_TEXT;
+import static io.github.lwsjava.lws.global.libwebsockets.lwsj_add_header;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
@@ -19,7 +23,9 @@ import io.github.lwsjava.metrics.ConnectionStats;
 
 /**
  * A WebSocket on an {@link Engine}. Public methods may be called from any thread; the methods without
- * {@code public} run on the service thread, called by the engine for the C engine's events.
+ * {@code public} run on the service thread, called by the engine for the C engine's events. The C engine knows the
+ * connection by its id only: a message sent from any thread goes straight to it ({@link Engine#post}), and one
+ * for a connection that has closed is refused there, never written to freed memory.
  */
 public final class Connection implements WebSocket {
 
@@ -42,12 +48,14 @@ public final class Connection implements WebSocket {
     private volatile String subprotocol = "";
     private volatile String remoteAddress = "";
     private volatile String target = ""; // a client's host:port, for its connect errors
+    private volatile String proxy; // the proxy a client's connection goes through, for its connect errors; or null
     private volatile int protocolIndex;
     // service thread only
-    private long handle;
-    private long wsi;
-    private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    private boolean live; // the C engine has the connection: from its OPEN event to its CLOSED event
     private boolean closeRequested;
+    // guarded by this: the futures of the messages in the C engine's queue, in its order
+    private final SendQueue pending = new SendQueue();
+    private boolean sendsClosed; // guarded by this: the CLOSED event has failed every pending send
     private int streaming = -1; // guarded by this: the kind of a message being streamed, or -1
     private boolean abandoned;
     private int readPauses; // PAUSED_BY_* bits
@@ -58,9 +66,6 @@ public final class Connection implements WebSocket {
     private volatile long bytesReceived;
     private int refusedStatus; // the HTTP status of a client's refused upgrade, 0 when none
     private Map<String, String> refusedHeaders = Map.of();
-
-    private record PendingWrite(CompletableFuture<WebSocket> future, int length, int kind) {
-    }
 
     /**
      * @param listener the application's listener, or null for pull style ({@link #receive})
@@ -112,26 +117,42 @@ public final class Connection implements WebSocket {
         this.target = hostAndPort;
     }
 
+    /** The proxy a client connection goes through (e.g. "HTTP proxy 127.0.0.1:3128"), named by its connect errors. */
+    public void proxy(String name) {
+        this.proxy = name;
+    }
+
     // ---- the WebSocket API (any thread) ----
 
     @Override
     public CompletableFuture<WebSocket> sendText(CharSequence text) {
         checkNotStreaming();
         byte[] bytes = text.toString().getBytes(UTF_8);
-        return send(bytes, 0, bytes.length, LWSJ_TEXT);
+        return send(bytes, null, bytes.length, LWSJ_TEXT);
     }
 
     @Override
     public CompletableFuture<WebSocket> sendText(CharSequence piece, boolean last) {
         byte[] bytes = piece.toString().getBytes(UTF_8);
-        return send(bytes, 0, bytes.length, streamKind(LWSJ_TEXT, last));
+        return send(bytes, null, bytes.length, streamKind(LWSJ_TEXT, last));
     }
 
     @Override
     public CompletableFuture<WebSocket> sendBinary(ByteBuffer piece, boolean last) {
-        byte[] bytes = new byte[piece.remaining()];
-        piece.duplicate().get(bytes);
-        return send(bytes, 0, bytes.length, streamKind(LWSJ_BINARY, last));
+        int kind = streamKind(LWSJ_BINARY, last);
+        return piece.isDirect() ? send(null, piece.slice(), piece.remaining(), kind)
+                : send(array(piece), null, piece.remaining(), kind);
+    }
+
+    /** The remaining bytes of a heap buffer: its own array when that is exactly them, else a copy. */
+    private static byte[] array(ByteBuffer data) {
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && data.remaining() == data.array().length) {
+            return data.array();
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return bytes;
     }
 
     /** The kind for a piece of a streamed message; throws if another kind of message is being streamed. */
@@ -153,18 +174,14 @@ public final class Connection implements WebSocket {
     @Override
     public CompletableFuture<WebSocket> sendBinary(byte[] data) {
         checkNotStreaming();
-        return send(data, 0, data.length, LWSJ_BINARY);
+        return send(data, null, data.length, LWSJ_BINARY);
     }
 
     @Override
     public CompletableFuture<WebSocket> sendBinary(ByteBuffer data) {
         checkNotStreaming();
-        if (engine.onServiceThread()) { // no copy to the heap: straight into the native queue
-            return sendStaged(engine.memory.stage(data), data.remaining(), LWSJ_BINARY);
-        }
-        byte[] bytes = new byte[data.remaining()];
-        data.duplicate().get(bytes);
-        return send(bytes, 0, bytes.length, LWSJ_BINARY);
+        return data.isDirect() ? send(null, data.slice(), data.remaining(), LWSJ_BINARY)
+                : send(array(data), null, data.remaining(), LWSJ_BINARY);
     }
 
     @Override
@@ -172,32 +189,42 @@ public final class Connection implements WebSocket {
         Rfc6455.checkPing(payload.remaining());
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
-        return send(bytes, 0, bytes.length, LWSJ_PING);
+        return send(bytes, null, bytes.length, LWSJ_PING);
     }
 
-    private CompletableFuture<WebSocket> send(byte[] data, int offset, int length, int kind) {
+    /**
+     * Hands a message (data, or else the direct buffer direct, from its position 0) to the C engine: from the
+     * service thread into the connection's queue at once, from any other thread through the engine's post box.
+     * Either way the C engine copies it once; its future completes at the WRITTEN event.
+     */
+    private CompletableFuture<WebSocket> send(byte[] data, ByteBuffer direct, int length, int kind) {
         CompletableFuture<WebSocket> refused = refuse(length);
         if (refused != null) {
             return refused;
         }
         CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
-        try {
-            engine.execute(() -> write(engine.memory.stage(data, offset, length), length, kind, future));
-        } catch (WebSocketException shutdown) {
+        WebSocketException failure = null;
+        synchronized (this) { // the futures queue in the order the C engine gets the messages
+            if (sendsClosed || state == State.CONNECTING) {
+                failure = notOpen();
+            } else if (engine.onServiceThread() ? engine.send(id, data, direct, length, kind) < 0
+                    : !engine.post(id, data, direct, length, kind)) {
+                failure = engine.onServiceThread() ? notOpen()
+                        : new WebSocketException(Kind.SHUTDOWN, "the client or server is closed");
+            } else {
+                pending.add(future, length, kind);
+            }
+        }
+        if (failure != null) {
             addQueued(-length);
-            future.completeExceptionally(shutdown);
+            future.completeExceptionally(failure);
         }
         return future;
     }
 
-    private CompletableFuture<WebSocket> sendStaged(ByteBuffer staged, int length, int kind) {
-        CompletableFuture<WebSocket> refused = refuse(length);
-        if (refused != null) {
-            return refused;
-        }
-        CompletableFuture<WebSocket> future = new ServiceFuture<>(engine);
-        write(staged, length, kind, future);
-        return future;
+    private WebSocketException notOpen() {
+        return new WebSocketException(Kind.CLOSED,
+                state == State.CONNECTING ? "the WebSocket is not open yet" : "the WebSocket is closed");
     }
 
     /** A failed future when the message cannot be accepted, else null (and the bytes are counted as queued). */
@@ -224,17 +251,6 @@ public final class Connection implements WebSocket {
         engine.counters.queuedBytes.add(delta);
     }
 
-    /** Service thread: hands a message to the C engine's queue. */
-    private void write(ByteBuffer staged, int length, int kind, CompletableFuture<WebSocket> future) {
-        if (handle == 0 || lwsj_send(handle, staged, length, kind) < 0) {
-            addQueued(-length);
-            future.completeExceptionally(new WebSocketException(Kind.CLOSED,
-                    state == State.CONNECTING ? "the WebSocket is not open yet" : "the WebSocket is closed"));
-            return;
-        }
-        pending.add(new PendingWrite(future, length, kind));
-    }
-
     @Override
     public CompletableFuture<WebSocket> sendClose(int code, String reason) {
         Rfc6455.checkClose(code, reason);
@@ -255,9 +271,9 @@ public final class Connection implements WebSocket {
             return;
         }
         closeRequested = true;
-        if (handle != 0) {
+        if (live) {
             moveTo(State.CLOSING);
-            lwsj_close(handle, code, reason);
+            engine.close(id, code, reason);
         } else {
             abandoned = true; // still connecting: close as soon as it opens
         }
@@ -287,8 +303,8 @@ public final class Connection implements WebSocket {
             engine.execute(() -> {
                 boolean wasReading = readPauses == 0;
                 readPauses = paused.getAsBoolean() ? readPauses | reason : readPauses & ~reason;
-                if (handle != 0 && wasReading != (readPauses == 0)) {
-                    lwsj_read(handle, readPauses == 0 ? 1 : 0);
+                if (live && wasReading != (readPauses == 0)) {
+                    engine.read(id, readPauses == 0);
                 }
             });
         } catch (WebSocketException closed) {
@@ -372,62 +388,68 @@ public final class Connection implements WebSocket {
 
     // ---- events from the C engine (service thread) ----
 
-    void opened(long handle, long wsi, int protocol) {
-        this.handle = handle;
-        this.wsi = wsi;
+    void opened(String subprotocol, String peer, int protocol) {
+        this.live = true;
         this.protocolIndex = protocol;
-        this.subprotocol = lwsj_subprotocol(handle).getString();
+        this.subprotocol = subprotocol;
         if (remoteAddress.isEmpty()) {
-            this.remoteAddress = engine.memory.peer(wsi);
+            this.remoteAddress = peer;
         }
         engine.counters.open.increment();
         engine.counters.opened.increment();
         if (abandoned) { // closed or timed out while connecting: it never opens for the listener
             moveTo(State.CLOSING);
-            lwsj_close(handle, NORMAL_CLOSURE, "");
+            engine.close(id, NORMAL_CLOSURE, "");
             return;
         }
         moveTo(State.OPEN);
         if (readPauses != 0) { // paused before it opened
-            lwsj_read(handle, 0);
+            engine.read(id, false);
         }
         dispatch.onOpen();
         opened.complete(this);
     }
 
-    void message(long data, long len, int kind) {
-        byte[] bytes = engine.memory.copy(data, len);
+    /** A whole message of len bytes at at in records. */
+    void message(ByteBuffer records, int at, int len, int kind) {
         messagesReceived++;
         bytesReceived += len;
         engine.counters.messagesReceived.increment();
         engine.counters.bytesReceived.add(len);
         if (kind == LWSJ_TEXT) {
-            dispatch.onText(new String(bytes, UTF_8), len);
+            dispatch.onText(engine.text(records, at, len), len);
         } else {
-            dispatch.onBinary(ByteBuffer.wrap(bytes));
+            dispatch.onBinary(ByteBuffer.wrap(Engine.bytes(records, at, len)));
         }
     }
 
-    void pong(long data, long len) {
-        dispatch.onPong(ByteBuffer.wrap(engine.memory.copy(data, len)));
+    void pong(byte[] payload) {
+        dispatch.onPong(ByteBuffer.wrap(payload));
     }
 
     void written(int count) {
         for (int i = 0; i < count; i++) {
-            PendingWrite w = pending.poll();
-            if (w == null) {
-                return;
+            CompletableFuture<WebSocket> future;
+            int length;
+            int kind;
+            synchronized (this) {
+                if (pending.size() == 0) {
+                    return;
+                }
+                length = pending.firstLength();
+                kind = pending.firstKind();
+                future = pending.removeFirst();
             }
-            addQueued(-w.length());
-            if (w.kind() != LWSJ_PING) {
-                bytesSent += w.length();
-                engine.counters.bytesSent.add(w.length());
-                if ((w.kind() & LWSJ_MORE) == 0) {
+            addQueued(-length);
+            if (kind != LWSJ_PING) {
+                bytesSent += length;
+                engine.counters.bytesSent.add(length);
+                if ((kind & LWSJ_MORE) == 0) {
                     messagesSent++;
                     engine.counters.messagesSent.increment();
                 }
             }
-            w.future().complete(this);
+            future.complete(this);
         }
     }
 
@@ -436,18 +458,25 @@ public final class Connection implements WebSocket {
             return;
         }
         closedBy = by;
-        if (handle != 0) {
+        if (live) {
             engine.counters.open.decrement();
         }
-        handle = 0; // dead from here on: lws frees it when this event returns
-        wsi = 0;
+        live = false; // the C engine has forgotten the id: nothing more is sent for it
+        ArrayDeque<CompletableFuture<WebSocket>> failed = new ArrayDeque<>();
+        long unqueued = 0;
+        synchronized (this) {
+            sendsClosed = true;
+            while (pending.size() > 0) {
+                unqueued += pending.firstLength();
+                failed.add(pending.removeFirst());
+            }
+        }
+        addQueued(-unqueued);
         moveTo(State.CLOSED);
         engine.remove(this);
         WebSocketException closedError = new WebSocketException(Kind.CLOSED, "the WebSocket closed (" + code + ")");
-        // sends still on their way to the service thread uncount themselves in write(): the count stays exact
-        for (PendingWrite w; (w = pending.poll()) != null; ) {
-            addQueued(-w.length());
-            w.future().completeExceptionally(closedError);
+        for (CompletableFuture<WebSocket> f : failed) {
+            f.completeExceptionally(closedError);
         }
         if (!opened.isDone()) {
             WebSocketException e = new WebSocketException(Kind.HANDSHAKE, "the connection closed during the handshake");
@@ -475,7 +504,7 @@ public final class Connection implements WebSocket {
     }
 
     void connectFailed(String lwsMessage) {
-        WebSocketException error = ConnectErrors.classify(lwsMessage, target, refusedStatus, refusedHeaders);
+        WebSocketException error = ConnectErrors.classify(lwsMessage, target, proxy, refusedStatus, refusedHeaders);
         fail(error);
     }
 
@@ -484,12 +513,15 @@ public final class Connection implements WebSocket {
         if (state == State.CLOSED) {
             return;
         }
-        if (handle != 0) { // already open (a time-out that lost the race): close it instead
+        if (live) { // already open (a time-out that lost the race): close it instead
             requestClose(NORMAL_CLOSURE, "");
             return;
         }
         abandoned = true;
         closedBy = ClosedBy.NETWORK;
+        synchronized (this) {
+            sendsClosed = true;
+        }
         moveTo(State.CLOSED);
         engine.remove(this);
         if (!opened.isDone()) {

@@ -4,10 +4,10 @@ import static io.github.lwsjava.lws.global.libwebsockets.*;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -48,8 +48,11 @@ public final class Engine {
         /** An upgrade request (headers readable now): a new connection id, or -status to refuse. */
         long upgrade(Engine engine, long wsi, int protocol);
 
-        /** An HTTP request: 0 (404), 1 (answered), 2 (read the body first). */
-        int http(Engine engine, long wsi, String uri, int method);
+        /**
+         * An HTTP request that lws's mounts gave to protocol (its index; 0 when no callback mount matched): 0 (lws
+         * answers 404), 1 (answered with {@link HttpRequests#respond}), 2 (read the body first).
+         */
+        int http(Engine engine, long wsi, HttpRequests.Head request, int protocol);
 
         /** The body of a request for which {@link #http} returned 2. */
         void httpBody(Engine engine, long wsi, byte[] body);
@@ -60,19 +63,23 @@ public final class Engine {
     private final Settings settings;
     private final ContextFactory factory;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Map<Long, Connection> connections = new HashMap<>();
-    private final AtomicLong connectionIds = new AtomicLong();
+    private final LongMap<Connection> connections = new LongMap<>();
+    private final AtomicLong connectionIds; // shared with siblings: ids are unique among them
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final List<Object> retained = new ArrayList<>();
     final NativeMemory memory = new NativeMemory();
-    final Counters counters = new Counters();
+    final Counters counters; // shared with siblings
     private volatile ServerHooks serverHooks;
     private Thread thread;
     private lwsj_engine nativeEngine;
     private lws_context context;
     private volatile boolean running = true;
     private boolean wakeable; // guarded by this: the context exists and may be woken
+    // the C engine's two event buffers (lwsj_events_buffer), and a scratch array for received text
+    private final ByteBuffer[] events = new ByteBuffer[2];
+    private final byte[] text = new byte[LWSJ_INLINE_MAX];
+    private boolean readingEvents;
 
     /** Settings shared by every connection of an engine (see {@link EngineBuilder}). */
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
@@ -86,9 +93,24 @@ public final class Engine {
     }
 
     public Engine(String name, Settings settings, ContextFactory factory) {
+        this(name, settings, factory, new AtomicLong(), new Counters());
+    }
+
+    private Engine(String name, Settings settings, ContextFactory factory, AtomicLong connectionIds,
+                   Counters counters) {
         this.name = name;
         this.settings = settings;
         this.factory = factory;
+        this.connectionIds = connectionIds;
+        this.counters = counters;
+    }
+
+    /**
+     * Another engine (its own context and service thread) with these settings, whose connection ids and counters
+     * are shared with this one: one server served by several threads. Not started.
+     */
+    public Engine sibling(String siblingName, ContextFactory siblingFactory) {
+        return new Engine(siblingName, settings, siblingFactory, connectionIds, counters);
     }
 
     /** Starts the service thread and waits until the context exists; throws why it could not be made. */
@@ -173,13 +195,18 @@ public final class Engine {
         connections.put(connection.id, connection);
     }
 
+    /** Service thread: the connection with this id, or null. */
+    public Connection connection(long connectionId) {
+        return connections.get(connectionId);
+    }
+
     void remove(Connection connection) {
         connections.remove(connection.id);
     }
 
     /** Service thread: the live connections. */
     public List<Connection> connectionsSnapshot() {
-        return new ArrayList<>(connections.values());
+        return connections.values();
     }
 
     /** Any thread: the open connections, taken on the service thread; empty once the engine has stopped. */
@@ -234,6 +261,13 @@ public final class Engine {
         try {
             nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize(),
                     settings.idleTimeout().toMillis(), settings.deflate() ? LWSJ_CHECK_UTF8 : 0);
+            if (nativeEngine == null || nativeEngine.isNull()) {
+                throw new OutOfMemoryError("no memory for the lwsj engine");
+            }
+            for (int i = 0; i < 2; i++) {
+                events[i] = lwsj_events_buffer(nativeEngine, i).capacity(LWSJ_EVENTS_SIZE).asByteBuffer()
+                        .order(ByteOrder.nativeOrder());
+            }
             context = factory.create(this);
             synchronized (this) {
                 wakeable = true;
@@ -249,6 +283,7 @@ public final class Engine {
         try {
             while (running || (!connections.isEmpty() && System.nanoTime() < deadline)) {
                 lws_service(context, 0);
+                readEvents();
                 drainCommands();
             }
         } catch (Throwable t) {
@@ -260,6 +295,7 @@ public final class Engine {
             }
             // destroying the context delivers CLOSED for every connection still open
             lws_context_destroy(context);
+            readEvents();
             for (Connection c : connectionsSnapshot()) {
                 c.closed(io.github.lwsjava.WebSocket.ABNORMAL_CLOSURE, "shut down",
                         io.github.lwsjava.WebSocket.ClosedBy.APPLICATION);
@@ -326,11 +362,42 @@ public final class Engine {
         }
     }
 
-    /** Dispatches one event of the C engine (service thread). */
+    /**
+     * Service thread: reads the events the C engine recorded since the last call (lwsj.h: records of int32 event,
+     * int32 arg, int64 connection id, int64 length, then the payload padded to 8 bytes) and hands each to its
+     * connection. No call into Java per event: one call into C per service round.
+     */
+    void readEvents() {
+        if (readingEvents || nativeEngine == null) {
+            return; // (not re-entered: the C engine then calls the event in place, LWSJ_EV_DRAIN's contract)
+        }
+        readingEvents = true;
+        try {
+            long taken = lwsj_events_take(nativeEngine);
+            ByteBuffer records = events[(int) (taken >>> 32)];
+            int end = (int) taken;
+            for (int at = 0; at < end; ) {
+                int event = records.getInt(at);
+                int arg = records.getInt(at + 4);
+                long conn = records.getLong(at + 8);
+                int len = (int) records.getLong(at + 16);
+                try {
+                    onRecord(event, conn, arg, records, at + LWSJ_RECORD_HEAD, len);
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.ERROR, name + ": event " + event + " failed", t);
+                }
+                at += LWSJ_RECORD_HEAD + ((len + 7) & ~7);
+            }
+        } finally {
+            readingEvents = false;
+        }
+    }
+
+    /** Dispatches one event that the C engine calls in place (service thread, inside lws_service). */
     long onEvent(int event, long conn, long data, long len, int arg) {
         switch (event) {
-            case LWSJ_EV_WAKE:
-                drainCommands();
+            case LWSJ_EV_DRAIN:
+                readEvents();
                 return 0;
             case LWSJ_EV_UPGRADE: {
                 long r = serverHooks == null ? 0 : serverHooks.upgrade(this, data, arg);
@@ -339,38 +406,116 @@ public final class Engine {
                 }
                 return r;
             }
-            case LWSJ_EV_HTTP:
-                return serverHooks == null ? 0
-                        : serverHooks.http(this, conn, new String(memory.copy(data, len), UTF_8), arg);
+            case LWSJ_EV_HTTP: { // arg: lws's method index (0xff: another) | the protocol's index << 8
+                HttpRequests.Head request = serverHooks == null ? null
+                        : HttpRequests.read(conn, (byte) arg, new String(memory.copy(data, len), UTF_8));
+                return request == null ? 0 : serverHooks.http(this, conn, request, arg >>> 8);
+            }
             case LWSJ_EV_HTTP_BODY_DONE:
                 if (serverHooks != null) {
                     serverHooks.httpBody(this, conn, memory.copy(data, len));
                 }
                 return 0;
-            default:
-                break;
+            case LWSJ_EV_CLIENT_HEADERS: {
+                Connection c = connections.get(conn);
+                if (c != null) {
+                    c.appendHeaders(data, len);
+                }
+                return 0;
+            }
+            case LWSJ_EV_CLIENT_REFUSED: {
+                Connection c = connections.get(conn);
+                if (c != null) {
+                    c.refused(arg, data);
+                }
+                return 0;
+            }
+            default: // a recorded kind handed over in place: a large message (or a record with no room)
+                onRecord(event, conn, arg, memory.view(data, len), 0, (int) len);
+                return 0;
+        }
+    }
+
+    /** One recorded event: its payload is len bytes of records from at. */
+    private void onRecord(int event, long conn, int arg, ByteBuffer records, int at, int len) {
+        if (event == LWSJ_EV_WAKE) {
+            return; // the commands run after each service round anyway
         }
         Connection c = connections.get(conn);
         if (c == null) {
             if (event == LWSJ_EV_OPEN) { // opened after its connect timed out or was abandoned: close it
-                lwsj_close(data, io.github.lwsjava.WebSocket.GOING_AWAY, "abandoned");
+                lwsj_close(nativeEngine, conn, io.github.lwsjava.WebSocket.GOING_AWAY, "abandoned");
             }
-            return 0;
+            return;
         }
         switch (event) {
-            case LWSJ_EV_OPEN -> c.opened(data, len, arg);
-            case LWSJ_EV_MESSAGE -> c.message(data, len, arg);
-            case LWSJ_EV_PONG -> c.pong(data, len);
+            case LWSJ_EV_OPEN -> {
+                int nul = at;
+                while (nul < at + len && records.get(nul) != 0) {
+                    nul++;
+                }
+                c.opened(text(records, at, nul - at), text(records, nul + 1, at + len - nul - 1), arg);
+            }
+            case LWSJ_EV_MESSAGE -> c.message(records, at, len, arg);
+            case LWSJ_EV_PONG -> c.pong(bytes(records, at, len));
             case LWSJ_EV_WRITTEN -> c.written(arg);
             // arg: the code | enum lwsj_closed_by << 16 (the enum's order is WebSocket.ClosedBy's)
-            case LWSJ_EV_CLOSED -> c.closed(arg & 0xffff, new String(memory.copy(data, len), UTF_8),
+            case LWSJ_EV_CLOSED -> c.closed(arg & 0xffff, text(records, at, len),
                     io.github.lwsjava.WebSocket.ClosedBy.values()[arg >>> 16]);
-            case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(new String(memory.copy(data, len), UTF_8));
-            case LWSJ_EV_CLIENT_HEADERS -> c.appendHeaders(data, len);
-            case LWSJ_EV_CLIENT_REFUSED -> c.refused(arg, data);
+            case LWSJ_EV_CONNECT_ERROR -> c.connectFailed(text(records, at, len));
             default -> { }
         }
-        return 0;
+    }
+
+    /** UTF-8 text of len bytes at at: through a scratch array, so that only the String is allocated. */
+    String text(ByteBuffer records, int at, int len) {
+        if (len <= 0) {
+            return "";
+        }
+        byte[] scratch = len <= text.length ? text : new byte[len];
+        records.get(at, scratch, 0, len);
+        return new String(scratch, 0, len, UTF_8);
+    }
+
+    /** A copy of len bytes at at. */
+    static byte[] bytes(ByteBuffer records, int at, int len) {
+        byte[] copy = new byte[len];
+        records.get(at, copy, 0, len);
+        return copy;
+    }
+
+    /** Service thread: queues a message for connection id in the C engine; its queued bytes, or -1 if closed. */
+    long send(long connection, byte[] data, ByteBuffer direct, int length, int kind) {
+        return direct != null ? lwsj_send(nativeEngine, connection, direct, length, kind)
+                : lwsj_send(nativeEngine, connection, data, length, kind);
+    }
+
+    /**
+     * Any thread but the service thread: hands a message for connection id to the C engine, which queues it on
+     * the service thread after everything sent before; false when the engine has stopped.
+     */
+    boolean post(long connection, byte[] data, ByteBuffer direct, int length, int kind) {
+        synchronized (this) {
+            if (!wakeable) {
+                return false;
+            }
+            int r = direct != null ? lwsj_post(nativeEngine, context, connection, direct, length, kind)
+                    : lwsj_post(nativeEngine, context, connection, data, length, kind);
+            if (r != 0) {
+                throw new OutOfMemoryError("no native memory for a message of " + length + " bytes");
+            }
+            return true;
+        }
+    }
+
+    /** Service thread: closes connection id after its queued messages. */
+    void close(long connection, int code, String reason) {
+        lwsj_close(nativeEngine, connection, code, reason);
+    }
+
+    /** Service thread: pauses or resumes reading from connection id. */
+    void read(long connection, boolean enable) {
+        lwsj_read(nativeEngine, connection, enable ? 1 : 0);
     }
 
     /** The shared timer thread; tasks must hand lws work to an engine with {@link #execute}. */

@@ -20,7 +20,7 @@ public final class HttpHeaders {
      * The headers of wsi by lower-case name: lws's known tokens, then the custom ones ("x-api-key"). The buffer
      * is scratch space for the copies (one per request: lws keeps about 90 header tokens).
      */
-    public static Map<String, String> read(long wsi, byte[] buffer) {
+    static Map<String, String> read(long wsi, byte[] buffer) {
         Map<String, String> headers = new TreeMap<>();
         for (int token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
             String value = header(wsi, token, buffer);
@@ -48,7 +48,7 @@ public final class HttpHeaders {
     }
 
     /** The index of the first NUL in bytes from from, or bytes.length. */
-    public static int indexOfNul(byte[] bytes, int from) {
+    private static int indexOfNul(byte[] bytes, int from) {
         int i = from;
         while (i < bytes.length && bytes[i] != 0) {
             i++;
@@ -56,8 +56,31 @@ public final class HttpHeaders {
         return i;
     }
 
+    /**
+     * What a server's upgrade request says: its path (without query), query ("" when none), headers and the
+     * client's address.
+     */
+    public record Upgrade(String path, String query, Map<String, String> headers, String remoteAddress) {
+    }
+
+    /** The upgrade request of wsi, during the upgrade event (lws frees the headers after the handshake). */
+    public static Upgrade upgrade(long wsi) {
+        byte[] buffer = new byte[8192];
+        Map<String, String> headers = read(wsi, buffer);
+        String path = header(wsi, WSI_TOKEN_GET_URI, buffer);
+        String query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
+        return new Upgrade(path == null ? "/" : path, query == null ? "" : query, headers, peer(wsi, buffer));
+    }
+
+    /** The address of wsi's peer, as text. */
+    static String peer(long wsi, byte[] buffer) {
+        buffer[0] = 0;
+        lwsj_peer(wsi, buffer, buffer.length);
+        return new String(buffer, 0, indexOfNul(buffer, 0), UTF_8);
+    }
+
     /** Header token of wsi (enum lws_token_indexes), or null when absent. */
-    public static String header(long wsi, int token, byte[] buffer) {
+    static String header(long wsi, int token, byte[] buffer) {
         int n = lwsj_header(wsi, token, buffer, buffer.length);
         return n < 0 ? null : new String(buffer, 0, n, UTF_8);
     }

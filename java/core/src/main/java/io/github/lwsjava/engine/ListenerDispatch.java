@@ -53,10 +53,26 @@ final class ListenerDispatch {
     }
 
     void onText(String text, long bytes) {
+        if (executor == null) { // the per-message path on the service thread: no callback object
+            try {
+                listener.onText(connection, text);
+            } catch (Throwable t) {
+                failed(t);
+            }
+            return;
+        }
         run(() -> listener.onText(connection, text), bytes);
     }
 
     void onBinary(ByteBuffer data) {
+        if (executor == null) {
+            try {
+                listener.onBinary(connection, data);
+            } catch (Throwable t) {
+                failed(t);
+            }
+            return;
+        }
         run(() -> listener.onBinary(connection, data), data.remaining());
     }
 
@@ -139,12 +155,17 @@ final class ListenerDispatch {
         try {
             callback.run();
         } catch (Throwable t) {
-            try {
-                listener.onError(connection, t);
-            } catch (Throwable again) {
-                again.addSuppressed(t);
-                Engine.LOG.log(System.Logger.Level.ERROR, "listener of " + connection + " threw", again);
-            }
+            failed(t);
+        }
+    }
+
+    /** A listener call threw t: its onError hears it (and the log, if that throws too). */
+    private void failed(Throwable t) {
+        try {
+            listener.onError(connection, t);
+        } catch (Throwable again) {
+            again.addSuppressed(t);
+            Engine.LOG.log(System.Logger.Level.ERROR, "listener of " + connection + " threw", again);
         }
     }
 }

@@ -47,7 +47,12 @@ public final class Lws {
 
     /** A pointer object holding a plain value (an id stored in lws's opaque user data). */
     public static Pointer pointer(long value) {
-        return NativeMemory.pointer(value);
+        return new Pointer() {
+            {
+                // (a parameter named "address" would be shadowed here by Pointer's own field)
+                this.address = value;
+            }
+        };
     }
 
     /** Whether the connection wsi (an address the C engine gave) speaks TLS. */

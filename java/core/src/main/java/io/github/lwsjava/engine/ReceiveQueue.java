@@ -2,7 +2,7 @@ package io.github.lwsjava.engine;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.github.lwsjava.Message;
@@ -17,15 +17,17 @@ import io.github.lwsjava.WebSocket.Listener;
 final class ReceiveQueue implements Listener {
 
     private final Connection connection;
-    private final ArrayBlockingQueue<Message> queue;
+    private final LinkedBlockingQueue<Message> queue;
     private final int capacity;
     private boolean paused; // guarded by this
 
     ReceiveQueue(Connection connection, int capacity) {
         this.connection = connection;
         this.capacity = capacity;
-        // room for the close message and the messages already on their way when reading pauses
-        this.queue = new ArrayBlockingQueue<>(capacity + 64);
+        // room for the close message and the messages already read when reading pauses: at most one buffer of
+        // the C engine's events (what one service round recorded)
+        this.queue = new LinkedBlockingQueue<>(capacity + 1 + io.github.lwsjava.lws.global.libwebsockets.LWSJ_EVENTS_SIZE
+                / io.github.lwsjava.lws.global.libwebsockets.LWSJ_RECORD_HEAD);
     }
 
     @Override

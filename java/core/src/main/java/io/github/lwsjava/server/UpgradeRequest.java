@@ -1,8 +1,5 @@
 package io.github.lwsjava.server;
 
-import static io.github.lwsjava.lws.global.libwebsockets.*;
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,12 +29,7 @@ public record UpgradeRequest(String path, String query, Map<String, String> head
     }
 
     static UpgradeRequest read(long wsi, String protocol) {
-        byte[] buffer = new byte[8192];
-        Map<String, String> headers = HttpHeaders.read(wsi, buffer);
-        String path = HttpHeaders.header(wsi, WSI_TOKEN_GET_URI, buffer);
-        String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
-        lwsj_peer(wsi, buffer, buffer.length);
-        return new UpgradeRequest(path == null ? "/" : path, query == null ? "" : query,
-                headers, new String(buffer, 0, HttpHeaders.indexOfNul(buffer, 0), UTF_8), protocol);
+        HttpHeaders.Upgrade u = HttpHeaders.upgrade(wsi);
+        return new UpgradeRequest(u.path(), u.query(), u.headers(), u.remoteAddress(), protocol);
     }
 }

@@ -1,35 +1,32 @@
 package io.github.lwsjava.server;
 
-import static io.github.lwsjava.lws.global.libwebsockets.*;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
 import io.github.lwsjava.engine.Connection;
-import io.github.lwsjava.engine.ContextSetup;
 import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
-import io.github.lwsjava.engine.HttpHeaders;
+import io.github.lwsjava.engine.HttpRequests;
 import io.github.lwsjava.engine.Lws;
 import io.github.lwsjava.engine.Rfc6455;
-import io.github.lwsjava.lws.lws_context;
-import io.github.lwsjava.lws.lws_context_creation_info;
-import io.github.lwsjava.lws.lws_http_mount;
-import io.github.lwsjava.lws.lws_protocol_vhost_options;
-import io.github.lwsjava.lws.lws_protocols;
-import io.github.lwsjava.lws.lws_vhost;
+import io.github.lwsjava.engine.ServerContext;
 import io.github.lwsjava.tls.TlsOptions;
 
 /**
- * A WebSocket (and HTTP) server: one lws context with one or more vhosts, and one service thread.
+ * A WebSocket (and HTTP) server: an lws context with one or more vhosts, served by one service thread (or by
+ * {@link Builder#serviceThreads several}, each with a context of its own on the same ports). Its methods are safe
+ * from any thread; handlers, upgrade filters and HTTP handlers run on the service thread that accepted the
+ * connection (handlers on the builder's executor, if given), and must not block there.
  *
  * <pre>{@code
  * WebSocketServer server = WebSocketServer.builder()
@@ -42,42 +39,89 @@ import io.github.lwsjava.tls.TlsOptions;
  */
 public final class WebSocketServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("io.github.lwsjava.server");
-
-    /** Internal protocol names: the default handler and the HTTP callback mounts. */
+    /** The protocol of connections without a subprotocol (index 0), and the prefix of the HTTP mounts' ones. */
     private static final String DEFAULT_PROTOCOL = "lws-java-default";
-    private static final String HTTP_PROTOCOL = "lws-java-http";
+    private static final String HTTP_PROTOCOL = "lws-java-http-";
 
-    private final Builder config;
-    private final Engine engine;
+    /** One engine per service thread (serviceThreads), all on the same ports; the first one's counters are all's. */
+    private final List<Engine> engines = new ArrayList<>();
+    private final Engine engine; // the first
     private final List<Integer> ports = new ArrayList<>();
+    /** The WebSocket protocols by index: 0 the default handler's, then the builder's subprotocols. */
     private final List<String> protocolNames = new ArrayList<>();
-    private final List<WebSocket.Listener> handlers = new ArrayList<>();
-    private final Map<Long, HttpExchange> httpRequests = new java.util.HashMap<>();
-    /** The upgrade request of every live connection, by connection id (written on the service thread). */
-    private final Map<Long, UpgradeRequest> upgradeRequests = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Accepted connections not yet closed: read and written on the service thread only. */
-    private int openConnections;
+    private final Admission admission;
 
     private WebSocketServer(Builder config) {
-        this.config = config;
         Lws.init();
+        List<WebSocket.Listener> handlers = new ArrayList<>();
         protocolNames.add(DEFAULT_PROTOCOL);
         handlers.add(config.defaultHandler);
-        protocolNames.add(HTTP_PROTOCOL);
-        handlers.add(null);
         for (Map.Entry<String, WebSocket.Listener> p : config.protocols.entrySet()) {
             protocolNames.add(p.getKey());
             handlers.add(p.getValue());
         }
-        this.engine = new Engine("lws-java-server",
-                config.settings(),
-                this::createContext);
-        engine.serverHooks(new Hooks());
-        engine.start();
+        // each callback mount is served by a protocol of its own, after the WebSocket ones: lws matches the mounts
+        List<String> allProtocols = new ArrayList<>(protocolNames);
+        List<ServerContext.Mount> mounts = new ArrayList<>();
+        Map<Integer, HttpHandler> httpHandlers = new HashMap<>();
+        for (HttpMount m : config.mounts) {
+            String protocol = null;
+            if (m.handler() != null) {
+                protocol = HTTP_PROTOCOL + allProtocols.size();
+                httpHandlers.put(allProtocols.size(), m.handler());
+                allProtocols.add(protocol);
+            }
+            mounts.add(new ServerContext.Mount(m.mountpoint(), m.directory(), m.defaultDocument(), m.cacheMaxAge(),
+                    protocol));
+        }
+        this.admission = new Admission(List.copyOf(protocolNames), handlers, Map.copyOf(config.routes),
+                config.upgradeFilter, config.maxConnections, config.host);
+        int n = config.serviceThreads;
+        ServerContext.Share share = n == 1 ? ServerContext.Share.NONE : ServerContext.Share.FIRST;
+        this.engine = new Engine("lws-java-server", config.settings(), new ServerContext(allProtocols,
+                config.vhosts(), mounts, Map.copyOf(config.mimeTypes), ports::add, share));
+        start(engine, httpHandlers);
+        try {
+            for (int i = 2; i <= n; i++) { // the others listen on the ports the first one got
+                List<ServerContext.Vhost> same = new ArrayList<>();
+                List<ServerContext.Vhost> vhosts = config.vhosts();
+                for (int v = 0; v < vhosts.size(); v++) {
+                    ServerContext.Vhost vh = vhosts.get(v);
+                    same.add(new ServerContext.Vhost(vh.name(), vh.host(), ports.get(v), vh.tls()));
+                }
+                start(engine.sibling("lws-java-server-" + i, new ServerContext(allProtocols, same, mounts,
+                        Map.copyOf(config.mimeTypes), port -> { }, ServerContext.Share.MORE)), httpHandlers);
+            }
+        } catch (RuntimeException failed) {
+            close();
+            throw failed;
+        }
         if (config.settings().jmx()) {
             engine.registerJmx("WebSocketServer");
         }
+    }
+
+    /** Starts an engine with the server's hooks: the one admission, HTTP routes of its own (service thread). */
+    private void start(Engine e, Map<Integer, HttpHandler> httpHandlers) {
+        HttpRoutes http = new HttpRoutes(httpHandlers);
+        e.serverHooks(new Engine.ServerHooks() {
+            @Override
+            public long upgrade(Engine on, long wsi, int protocol) {
+                return admission.upgrade(on, wsi, protocol);
+            }
+
+            @Override
+            public int http(Engine on, long wsi, HttpRequests.Head head, int protocol) {
+                return http.request(wsi, head, protocol);
+            }
+
+            @Override
+            public void httpBody(Engine on, long wsi, byte[] body) {
+                http.body(wsi, body);
+            }
+        });
+        e.start();
+        engines.add(e);
     }
 
     /**
@@ -86,153 +130,6 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private lws_context createContext(Engine e) {
-        ContextSetup setup = new ContextSetup(e);
-        lws_context_creation_info info = setup.info();
-        info.options(info.options() | LWS_SERVER_OPTION_EXPLICIT_VHOSTS);
-        lws_context context = lws_create_context(info);
-        if (context == null || context.isNull()) {
-            throw new IllegalStateException("lws could not create the server context");
-        }
-        try {
-            for (VhostConfig v : config.vhosts()) {
-                checkCanListen(v.host, v.port);
-                lws_context_creation_info vinfo = setup.info();
-                vinfo.options(vinfo.options() | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND);
-                vinfo.port(v.port);
-                vinfo.iface(setup.string(v.host));
-                vinfo.vhost_name(setup.string(v.name));
-                lws_protocols protocols = setup.protocols(protocolNames.toArray(String[]::new));
-                vinfo.protocols(protocols);
-                if (e.settings().deflate()) {
-                    vinfo.extensions(lwsj_deflate_extensions());
-                }
-                setup.serverTls(vinfo, v.tls);
-                setup.tcpKeepAlive(vinfo, e.settings().tcpKeepAlive());
-                Path caFile = caPemAsFile(vinfo, v.tls, setup);
-                var keepAlive = setup.keepAlive(e.settings().pingAfterIdle(), e.settings().hangUpAfter());
-                if (keepAlive != null) {
-                    vinfo.retry_and_idle_policy(keepAlive);
-                }
-                vinfo.mounts(mounts(setup));
-                lws_vhost vhost;
-                try {
-                    vhost = lws_create_vhost(context, vinfo);
-                } finally {
-                    if (caFile != null) { // OpenSSL has read it into the vhost's trust store
-                        deleteQuietly(caFile);
-                    }
-                }
-                if (vhost == null || vhost.isNull()) { // the address was free a moment ago, the TLS files were checked
-                    throw new IllegalStateException("could not listen on " + hostAndPort(v.host, v.port)
-                            + (v.tls != null ? " with TLS" : "") + ": lws refused (its log, System.Logger"
-                            + " \"libwebsockets\", says why)");
-                }
-                ports.add(lws_get_vhost_listen_port(vhost));
-            }
-        } catch (RuntimeException failure) {
-            lws_context_destroy(context);
-            throw failure;
-        }
-        return context;
-    }
-
-    /**
-     * Binds host:port once from Java before lws does, so that a failure says why ("Address already in use",
-     * "Cannot assign requested address", "Permission denied"): lws puts the errno in its log only, and 4.3.5
-     * retries an address that is not this machine's forever. A host that is no address (an interface name) is
-     * left to lws.
-     */
-    private static void checkCanListen(String host, int port) {
-        java.net.InetAddress address;
-        try {
-            address = java.net.InetAddress.getByName(host);
-        } catch (java.net.UnknownHostException notAnAddress) {
-            return;
-        }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-            probe.setReuseAddress(true); // as lws does
-            probe.bind(new java.net.InetSocketAddress(address, port), 1);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("could not listen on " + hostAndPort(host, port) + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String hostAndPort(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    /**
-     * lws 4.3.5 reads {@code server_ssl_ca_mem} only with mbedTLS: with OpenSSL, a CA given as PEM text (to check
-     * client certificates) would be ignored. Hand it over as a private temporary file instead; the caller deletes
-     * it once the vhost exists. Returns null when there is no such CA.
-     */
-    private static Path caPemAsFile(lws_context_creation_info vinfo, TlsOptions tls, ContextSetup setup) {
-        if (tls == null || tls.caPem() == null || tls.caFile() != null) {
-            return null;
-        }
-        try {
-            Path file = Files.createTempFile("lws-java-ca-", ".pem",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, tls.caPem(), java.nio.charset.StandardCharsets.US_ASCII);
-            vinfo.ssl_ca_filepath(setup.string(file.toString()));
-            vinfo.server_ssl_ca_mem(null).server_ssl_ca_mem_len(0);
-            return file;
-        } catch (UnsupportedOperationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot hand the CA PEM to lws: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (java.io.IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete " + file, e);
-        }
-    }
-
-    /** The mount list of a vhost: static directories and callback mounts, linked in order. */
-    private lws_http_mount mounts(ContextSetup setup) {
-        lws_http_mount first = null;
-        lws_http_mount previous = null;
-        for (Mount m : config.mounts) {
-            lws_http_mount mount = new lws_http_mount().zero();
-            engine.retain(mount);
-            mount.mountpoint(setup.string(m.mountpoint)).mountpoint_len((byte) m.mountpoint.length());
-            if (m.directory != null) {
-                mount.origin(setup.string(m.directory.toAbsolutePath().toString()))
-                     .def(setup.string(m.defaultDocument))
-                     .origin_protocol((byte) LWSMPRO_FILE);
-                if (m.cacheMaxAge > 0) {
-                    mount.cache_max_age(m.cacheMaxAge).cache_reusable(1).cache_revalidate(1);
-                }
-                mount.extra_mimetypes(mimeTypes(setup));
-            } else {
-                mount.origin(setup.string(HTTP_PROTOCOL)).origin_protocol((byte) LWSMPRO_CALLBACK);
-            }
-            if (previous == null) {
-                first = mount;
-            } else {
-                previous.mount_next(mount);
-            }
-            previous = mount;
-        }
-        return first;
-    }
-
-    /** The extra MIME types as lws's option list (".ext" = type; lws reads a leading "*" as "any file"), or null. */
-    private lws_protocol_vhost_options mimeTypes(ContextSetup setup) {
-        lws_protocol_vhost_options first = null;
-        for (Map.Entry<String, String> m : config.mimeTypes.entrySet()) {
-            lws_protocol_vhost_options option = new lws_protocol_vhost_options().zero();
-            engine.retain(option);
-            option.name(setup.string(m.getKey())).value(setup.string(m.getValue())).next(first);
-            first = option;
-        }
-        return first;
     }
 
     /** {@return the port of the first vhost (the one picked by the system when 0 was asked)} */
@@ -252,7 +149,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** {@return the open connections (empty once the server is closed)} */
     public List<WebSocket> connections() {
-        return engine.connections();
+        List<WebSocket> all = new ArrayList<>();
+        for (Engine e : engines) {
+            all.addAll(e.connections());
+        }
+        return all;
     }
 
     /**
@@ -263,7 +164,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @return its upgrade request, or null
      */
     public UpgradeRequest upgradeRequest(WebSocket connection) {
-        return connection instanceof Connection c ? upgradeRequests.get(c.id()) : null;
+        return connection instanceof Connection c ? admission.requestOf(c) : null;
     }
 
     /**
@@ -332,7 +233,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private int protocolIndex(String protocol) {
         int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
-        if (index < 0 || index == 1) {
+        if (index < 0 || protocol != null && index == 0) {
             throw new IllegalArgumentException("no protocol named '" + protocol + "'");
         }
         return index;
@@ -349,13 +250,15 @@ public final class WebSocketServer implements AutoCloseable {
      * connection whose queue is full misses the message (its future fails with QUEUE_FULL).
      */
     private void broadcast(int index, java.util.function.Consumer<Connection> send) {
-        engine.execute(() -> {
-            for (Connection c : engine.connectionsSnapshot()) {
-                if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
-                    send.accept(c);
+        for (Engine e : engines) {
+            e.execute(() -> {
+                for (Connection c : e.connectionsSnapshot()) {
+                    if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
+                        send.accept(c);
+                    }
                 }
-            }
-        });
+            });
+        }
     }
 
     /**
@@ -364,7 +267,14 @@ public final class WebSocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.shutdown(WebSocket.GOING_AWAY, 2000);
+        if (engines.size() <= 1) {
+            engine.shutdown(WebSocket.GOING_AWAY, 2000);
+            return;
+        }
+        // all service threads wind down at once, each with the whole grace time
+        CompletableFuture.allOf(engines.stream()
+                .map(e -> CompletableFuture.runAsync(() -> e.shutdown(WebSocket.GOING_AWAY, 2000)))
+                .toArray(CompletableFuture[]::new)).join();
     }
 
     /**
@@ -376,7 +286,9 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitClose() throws InterruptedException {
-        engine.awaitStopped(null);
+        for (Engine e : engines) {
+            e.awaitStopped(null);
+        }
     }
 
     /**
@@ -388,168 +300,13 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitClose(Duration timeout) throws InterruptedException {
-        return engine.awaitStopped(java.util.Objects.requireNonNull(timeout, "timeout"));
-    }
-
-    private final class Hooks implements Engine.ServerHooks {
-        @Override
-        public long upgrade(Engine e, long wsi, int protocol) {
-            WebSocket.Listener handler = protocol >= 0 && protocol < handlers.size() ? handlers.get(protocol) : null;
-            UpgradeRequest request = null;
-            if (protocol == 0 && !config.routes.isEmpty()) { // no subprotocol: a route by path, else the default
-                request = UpgradeRequest.read(wsi, "");
-                WebSocket.Listener routed = config.routes.get(request.path());
-                if (routed == null && handler == null) {
-                    return -404; // no route for this path and no default handler
-                }
-                handler = routed != null ? routed : handler;
-            }
-            if (handler == null) {
-                return -400; // no such protocol (or no default handler)
-            }
-            if (!e.running()) {
-                return -503; // shutting down: close() stops accepting before the context goes
-            }
-            if (config.maxConnections > 0 && openConnections >= config.maxConnections) {
-                return -503;
-            }
-            if (request == null) {
-                request = UpgradeRequest.read(wsi, protocol == 0 ? "" : protocolNames.get(protocol));
-            }
-            if (config.upgradeFilter != null) {
-                int status;
-                try {
-                    status = config.upgradeFilter.check(request);
-                } catch (Throwable t) {
-                    status = 500;
-                }
-                if (status != 0) {
-                    return -Math.max(400, Math.min(599, status));
-                }
-            }
-            String pathAndQuery = request.query().isEmpty() ? request.path() : request.path() + "?" + request.query();
-            String host = request.header("host");
-            if (host == null || host.isBlank()) { // HTTP/1.0 without Host: the address that was listened on
-                host = hostAndPort(config.host, Lws.listenPort(wsi));
-            }
-            String url = (Lws.isTls(wsi) ? "wss://" : "ws://") + host + pathAndQuery;
-            Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, url, Map.of(), 256);
-            c.remoteAddress(request.remoteAddress());
-            e.add(c);
-            openConnections++;
-            upgradeRequests.put(c.id(), request);
-            // the close future completes on the service thread (Connection.closed/fail), whatever executor runs
-            // the listener: the count stays a plain service-thread field
-            c.closeFuture().whenComplete((ws, error) -> {
-                openConnections--;
-                upgradeRequests.remove(c.id());
-            });
-            return c.id();
-        }
-
-        @Override
-        public int http(Engine e, long wsi, String uri, int method) {
-            byte[] buffer = new byte[8192];
-            HttpMethod verb = HttpMethod.of(method);
-            if (verb == null) {
-                return 0;
-            }
-            String path = HttpHeaders.header(wsi, verb.uriToken, buffer);
-            if (path == null) {
-                path = uri;
-            }
-            HttpHandler handler = null;
-            int longest = -1;
-            for (Mount m : config.mounts) { // the callback mount with the longest matching mountpoint
-                if (m.handler != null && path.startsWith(m.mountpoint) && m.mountpoint.length() > longest) {
-                    handler = m.handler;
-                    longest = m.mountpoint.length();
-                }
-            }
-            if (handler == null) {
-                return 0;
-            }
-            String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
-            Map<String, String> headers = HttpHeaders.read(wsi, buffer);
-            HttpExchange exchange = new HttpExchange(wsi, new HttpHandler.Request(verb.name(), path,
-                    query == null ? "" : query, headers, new byte[0]), handler);
-            if (verb.bodyComes(headers.get("content-length"))) {
-                httpRequests.put(wsi, exchange);
-                return 2;
-            }
-            exchange.respond(new byte[0]);
-            return 1;
-        }
-
-        @Override
-        public void httpBody(Engine e, long wsi, byte[] body) {
-            HttpExchange exchange = httpRequests.remove(wsi);
-            if (exchange != null) {
-                exchange.respond(body);
-            }
-        }
-    }
-
-    /** The methods lws tells apart (LWSHUMETH_*), the header token of each one's URI, and when a body follows. */
-    private enum HttpMethod {
-        GET(WSI_TOKEN_GET_URI), POST(WSI_TOKEN_POST_URI), OPTIONS(WSI_TOKEN_OPTIONS_URI), PUT(WSI_TOKEN_PUT_URI),
-        PATCH(WSI_TOKEN_PATCH_URI), DELETE(WSI_TOKEN_DELETE_URI), CONNECT(WSI_TOKEN_CONNECT), HEAD(WSI_TOKEN_HEAD_URI);
-
-        final int uriToken;
-
-        HttpMethod(int uriToken) {
-            this.uriToken = uriToken;
-        }
-
-        /** The method of lws's LWSHUMETH_* index, or null for one it does not know. */
-        static HttpMethod of(int lwsMethod) {
-            return switch (lwsMethod) {
-                case LWSHUMETH_GET -> GET;
-                case LWSHUMETH_POST -> POST;
-                case LWSHUMETH_OPTIONS -> OPTIONS;
-                case LWSHUMETH_PUT -> PUT;
-                case LWSHUMETH_PATCH -> PATCH;
-                case LWSHUMETH_DELETE -> DELETE;
-                case LWSHUMETH_CONNECT -> CONNECT;
-                case LWSHUMETH_HEAD -> HEAD;
-                default -> null;
-            };
-        }
-
-        /** Whether lws reads a body, whose end (LWSJ_EV_HTTP_BODY_DONE) the answer waits for. */
-        boolean bodyComes(String contentLength) {
-            if (this == POST) {
-                return true; // lws ends even an empty one with a body-complete callback
-            }
-            if (this != PUT && this != PATCH || contentLength == null) {
-                return false;
-            }
-            try {
-                return Long.parseLong(contentLength.trim()) > 0;
-            } catch (NumberFormatException e) {
+        long deadline = System.nanoTime() + java.util.Objects.requireNonNull(timeout, "timeout").toNanos();
+        for (Engine e : engines) {
+            if (!e.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
         }
-    }
-
-    /** One HTTP request on a callback mount, answered on the service thread. */
-    private record HttpExchange(long wsi, HttpHandler.Request request, HttpHandler handler) {
-        void respond(byte[] body) {
-            HttpHandler.Response response;
-            try {
-                response = handler.handle(new HttpHandler.Request(request.method(), request.path(), request.query(),
-                        request.headers(), body));
-                if (response == null) {
-                    response = HttpHandler.Response.text(500, "the handler gave no response");
-                }
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "HTTP handler for " + request.path() + " failed", t);
-                response = HttpHandler.Response.text(500, "internal error");
-            }
-            byte[] content = response.body();
-            lwsj_http_respond(wsi, response.status(), response.contentType(), response.headerLines(), content,
-                    content.length);
-        }
+        return true;
     }
 
     /** Decides on an upgrade request: 0 accepts it, an HTTP status (e.g. 401, 403) refuses it. */
@@ -565,10 +322,9 @@ public final class WebSocketServer implements AutoCloseable {
         int check(UpgradeRequest request);
     }
 
-    private record VhostConfig(String name, String host, int port, TlsOptions tls) {
-    }
-
-    private record Mount(String mountpoint, Path directory, String defaultDocument, int cacheMaxAge, HttpHandler handler) {
+    /** A file mount (directory set) or a callback mount (handler set), as the builder was given it. */
+    private record HttpMount(String mountpoint, Path directory, String defaultDocument, int cacheMaxAge,
+                             HttpHandler handler) {
     }
 
     /** Server settings. */
@@ -576,14 +332,15 @@ public final class WebSocketServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private TlsOptions tls;
-        private final List<VhostConfig> extraVhosts = new ArrayList<>();
+        private final List<ServerContext.Vhost> extraVhosts = new ArrayList<>();
         private WebSocket.Listener defaultHandler;
         private final Map<String, WebSocket.Listener> protocols = new LinkedHashMap<>();
         private final Map<String, WebSocket.Listener> routes = new LinkedHashMap<>();
-        private final List<Mount> mounts = new ArrayList<>();
+        private final List<HttpMount> mounts = new ArrayList<>();
         private final Map<String, String> mimeTypes = new LinkedHashMap<>();
         private UpgradeFilter upgradeFilter;
         private int maxConnections;
+        private int serviceThreads = 1;
 
         private Builder() {
             super(Duration.ofSeconds(30));
@@ -644,7 +401,7 @@ public final class WebSocketServer implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is outside 0-65535");
             }
-            extraVhosts.add(new VhostConfig(name, host, port, tls));
+            extraVhosts.add(new ServerContext.Vhost(name, host, port, tls));
             return this;
         }
 
@@ -739,7 +496,7 @@ public final class WebSocketServer implements AutoCloseable {
             if (directory == null || !Files.isDirectory(directory)) {
                 throw new IllegalArgumentException("static files directory '" + directory + "' does not exist");
             }
-            mounts.add(new Mount(mountpoint, directory, defaultDocument, (int) cacheMaxAge.toSeconds(), null));
+            mounts.add(new HttpMount(mountpoint, directory, defaultDocument, (int) cacheMaxAge.toSeconds(), null));
             return this;
         }
 
@@ -771,7 +528,7 @@ public final class WebSocketServer implements AutoCloseable {
          */
         public Builder http(String mountpoint, HttpHandler handler) {
             checkMountpoint(mountpoint);
-            mounts.add(new Mount(mountpoint, null, null, 0, handler));
+            mounts.add(new HttpMount(mountpoint, null, null, 0, handler));
             return this;
         }
 
@@ -791,6 +548,25 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
+         * Serves with this many service threads (default 1): each its own lws context, listening on the same ports
+         * (SO_REUSEPORT); the kernel spreads new connections over them, and a connection stays on the thread that
+         * accepted it. Listeners, routes, protocols, mounts and limits are the server's, whichever thread runs them:
+         * listeners of different connections may then run at the same time (each connection's own callbacks still
+         * never overlap). With SO_REUSEPORT, another process of the same user could listen on the same port too.
+         *
+         * @param threads 1 or more; the number of cores is a reasonable upper bound
+         * @return this builder
+         * @throws IllegalArgumentException when it is below 1
+         */
+        public Builder serviceThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("serviceThreads must be at least 1, not " + threads);
+            }
+            this.serviceThreads = threads;
+            return this;
+        }
+
+        /**
          * Creates the server and starts listening.
          *
          * @return the server, listening
@@ -804,9 +580,9 @@ public final class WebSocketServer implements AutoCloseable {
             return new WebSocketServer(this);
         }
 
-        private List<VhostConfig> vhosts() {
-            List<VhostConfig> all = new ArrayList<>();
-            all.add(new VhostConfig("default", host, port, tls));
+        private List<ServerContext.Vhost> vhosts() {
+            List<ServerContext.Vhost> all = new ArrayList<>();
+            all.add(new ServerContext.Vhost("default", host, port, tls));
             all.addAll(extraVhosts);
             return all;
         }

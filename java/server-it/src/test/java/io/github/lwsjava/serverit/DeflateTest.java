@@ -96,4 +96,51 @@ class DeflateTest {
             assertEquals(text, new String(plain, 0, n, UTF_8));
         }
     }
+
+    static final String EMPTY_SCRIPT = """
+            const WebSocket = require('ws');
+            const [url] = process.argv.slice(2);
+            const ws = new WebSocket(url, { perMessageDeflate: { threshold: 0 } });
+            const sent = ['', '', 'c', '', '', 'hello', ''];
+            let i = 0, same = 0;
+            const timer = setTimeout(() => { console.log('TIMEOUT ' + same); process.exit(3); }, 20000);
+            ws.on('open', () => ws.send(sent[0]));
+            ws.on('message', (data) => {
+              if (data.toString() === sent[i]) same++;
+              if (++i < sent.length) ws.send(sent[i]); else ws.close(1000, 'done');
+            });
+            ws.on('close', (code) => { console.log('SAME ' + same + ' CLOSE ' + code); clearTimeout(timer); });
+            ws.on('error', (e) => { console.log('ERROR ' + e.message); process.exitCode = 2; });
+            """;
+
+    /**
+     * Empty messages between others, compressed (native/patches/0036): lws sent an empty payload for an empty message
+     * that followed a flushed one, and the next message then failed to inflate (1007) at the receiver. node's ws
+     * as the peer of our server (an inflater that is not lws's), then our client against our server.
+     */
+    @Test
+    void emptyMessagesBetweenOthersKeepTheStreamInStep() throws Exception {
+        try (WebSocketServer server = WebSocketServer.builder().handler(ECHO).deflate(true).build()) {
+            List<String> out = NodeWs.run("deflate-empty.js", EMPTY_SCRIPT, Duration.ofSeconds(40),
+                    "ws://127.0.0.1:" + server.port() + "/empty");
+            assertTrue(out.contains("SAME 7 CLOSE 1000"), out.toString());
+
+            LinkedBlockingQueue<String> echoes = new LinkedBlockingQueue<>();
+            try (io.github.lwsjava.client.WebSocketClient client = io.github.lwsjava.client.WebSocketClient.builder()
+                    .deflate(true).build()) {
+                WebSocket ws = client.connect("ws://127.0.0.1:" + server.port() + "/empty", new WebSocket.Listener() {
+                    @Override
+                    public void onText(WebSocket w, String text) {
+                        echoes.add(text);
+                    }
+                }).get(10, TimeUnit.SECONDS);
+                List<String> sent = List.of("", "", "c", "", "", "hello", "");
+                for (String m : sent) {
+                    ws.sendText(m).get(10, TimeUnit.SECONDS);
+                    assertEquals(m, echoes.poll(10, TimeUnit.SECONDS), "echo of \"" + m + "\"");
+                }
+                assertEquals(WebSocket.State.OPEN, ws.state());
+            }
+        }
+    }
 }

@@ -85,10 +85,12 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
 
     private Logger logger;
     private List<String> includePaths = new ArrayList<>();
+    private boolean windows;
 
     @Override
     public void init(Logger logger, java.util.Properties properties, String encoding) {
         this.logger = logger;
+        this.windows = properties.getProperty("platform", "").startsWith("windows");
         String paths = properties.getProperty("platform.includepath", "");
         for (String p : paths.split(properties.getProperty("platform.path.separator", java.io.File.pathSeparator))) {
             if (!p.isEmpty()) {
@@ -102,6 +104,10 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
         Path include = findInclude();
         Path install = include.getParent();
 
+        if (windows) {
+            // the SDK's INVALID_SOCKET (a 64-bit SOCKET): read from native code
+            infoMap.put(new Info("LWS_SOCK_INVALID").cppTypes("long").translate(false));
+        }
         // attributes and visibility macros carry no meaning for Java
         infoMap.put(new Info("LWS_VISIBLE", "LWS_EXTERN", "LWS_WARN_UNUSED_RESULT", "LWS_WARN_DEPRECATED",
                         "LWS_INLINE", "LWS_FORMAT", "LWS_SSTRUCT", "LWS_RETRY_NONE").cppTypes().annotations())
@@ -126,6 +132,9 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
                // structs that hold socket addresses or event-loop internals by value: not for Java
                .put(new Info("lws_route_t", "lws_route", "lws_plugin_evlib", "lws_plugin_evlib_t",
                         "lws_peer_limits_notify_t", "lws_filter_network_conn_args", "lws_dns_sort_t").skip())
+               // Windows' branches of the headers: LWS_INLINE is __inline there, random() an alias of rand()
+               .put(new Info("__inline").cppTypes().annotations())
+               .put(new Info("random").skip())
                // macros that only alias another name
                .put(new Info("lws_intptr_t", "LWS_O_RDONLY", "LWS_O_WRONLY", "LWS_O_CREAT", "LWS_O_TRUNC",
                         "lws_pollfd", "_LWS_LBS", "_LWS_LBC", "_LWS_ENABLED_LOGS", "lws_time_in_microseconds",
@@ -142,6 +151,22 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
                         "lws_snprintf", "lws_json_purify_len", "lwsl_context_get_cx", "lwsl_vhost_get_cx",
                         "lwsl_wsi_get_cx", "lws_log_prepend_context", "lws_log_prepend_vhost",
                         "lws_log_prepend_wsi", "lws_log_use_cx_file").skip());
+
+        // the engine's per-message calls: no C++ exception handling (C code), and a byte[] read in place
+        // (GetPrimitiveArrayCritical) instead of copied by JNI: the message is copied once, by the engine
+        String bytes = "@Cast(\"const unsigned char*\") byte[] data, @Cast(\"size_t\") long len, int kind";
+        String direct = "@Cast(\"const unsigned char*\") ByteBuffer data, @Cast(\"size_t\") long len, int kind";
+        infoMap.put(new Info("lwsj_send").javaText(
+                        "@NoException @CriticalRegion public static native long lwsj_send(lwsj_engine engine, long id, "
+                        + bytes + ");\n"
+                        + "@NoException public static native long lwsj_send(lwsj_engine engine, long id, " + direct + ");\n"))
+               .put(new Info("lwsj_post").javaText(
+                        "@NoException @CriticalRegion public static native int lwsj_post(lwsj_engine engine, Pointer context, "
+                        + "long id, " + bytes + ");\n"
+                        + "@NoException public static native int lwsj_post(lwsj_engine engine, Pointer context, long id, "
+                        + direct + ");\n"))
+               .put(new Info("lwsj_events_take").javaText(
+                        "@NoException public static native long lwsj_events_take(lwsj_engine engine);\n"));
 
         for (String line : readLines(install.resolve("parser-conditions.tsv"))) {
             int tab = line.indexOf('\t');

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Server on every core (issue 17): throughput of our echo server with serviceThreads 1 and 2, permessage-deflate on
+# and 4 KiB messages (the server inflates and deflates each: CPU-bound), driven by K C clients over lws, one
+# connection each, in separate processes on the same machine. Prints each run and the median ratio 2 vs 1, with
+# the CPU seconds the server and the clients used (on a 2-core machine the clients take cores from the server).
+#
+#   scripts/bench-threads.sh [--clients K] [--n N] [--reps R]     (defaults 4, 20000, 3; about a minute)
+#
+# Needs the bench tools (run scripts/bench.sh --quick once to build them) and /usr/bin/time (package time).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar=$root/java/bench/target/lws-java-bench.jar
+cbin=$root/native/bench/build
+k=4 n=20000 reps=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) k=$2; shift ;;
+    --n) n=$2; shift ;;
+    --reps) reps=$2; shift ;;
+    *) echo "bench-threads: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -x /usr/bin/time ] || { echo "bench-threads: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+[ -f "$jar" ] && [ -x "$cbin/lws-bench-client" ] || { echo "bench-threads: build the bench tools first (scripts/bench.sh --quick)" >&2; exit 1; }
+work=$root/bench/work/threads; mkdir -p "$work"
+out=$root/bench/results/threads.md
+ticks=$(getconf CLK_TCK)
+declare -A rates
+printf '| run | service threads | clients | msgs/s | server CPU s | clients CPU s | wall s |\n|---|---:|---:|---:|---:|---:|---:|\n' > "$out.tmp"
+for r in $(seq 1 "$reps"); do
+  for t in 1 2; do
+    port=$((47100 + t))
+    : > "$work/server-$t.log"
+    java -Xms256m -Xmx2g -XX:+UseParallelGC -jar "$jar" server --impl lws --port "$port" --threads "$t" --deflate on \
+      > "$work/server-$t.log" 2>&1 & spid=$!
+    for i in $(seq 1 100); do grep -q READY "$work/server-$t.log" && break; sleep 0.1; done
+    grep -q READY "$work/server-$t.log" || { echo "bench-threads: server did not start" >&2; cat "$work/server-$t.log" >&2; kill $spid; exit 1; }
+    timeout 120 "$cbin/lws-bench-client" --port "$port" --mode stream --n 5000 --warmup 1000 --size 4096 --window 16 \
+      --deflate >/dev/null 2>&1 # the JIT warms up
+    start=$(date +%s.%N); s0=$(awk '{print $14+$15}' "/proc/$spid/stat")
+    pids=()
+    for i in $(seq 1 "$k"); do
+      /usr/bin/time -f "%U %S" -o "$work/client-$i.cpu" timeout 300 "$cbin/lws-bench-client" --port "$port" \
+        --mode stream --n "$n" --warmup 0 --size 4096 --window 16 --deflate > "$work/client-$i.log" 2>&1 & pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || { echo "bench-threads: a client failed" >&2; cat "$work"/client-*.log >&2; kill $spid; exit 1; }; done
+    end=$(date +%s.%N); s1=$(awk '{print $14+$15}' "/proc/$spid/stat")
+    ccpu=$(cat "$work"/client-*.cpu | awk '{c+=$1+$2} END{print c}')
+    rate=$(awk -v n="$n" -v k="$k" -v s="$start" -v e="$end" 'BEGIN{printf "%.0f", n*k/(e-s)}')
+    rates[$t]="${rates[$t]:-} $rate"
+    line=$(printf '| %d | %d | %d | %s | %.1f | %.1f | %.1f |' "$r" "$t" "$k" "$rate" \
+      "$(awk -v a="$s0" -v b="$s1" -v h="$ticks" 'BEGIN{print (b-a)/h}')" "$ccpu" \
+      "$(awk -v s="$start" -v e="$end" 'BEGIN{print e-s}')")
+    echo "$line" | tee -a "$out.tmp"
+    kill $spid; wait $spid 2>/dev/null || true
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+m1=$(echo "${rates[1]}" | median); m2=$(echo "${rates[2]}" | median)
+summary=$(awk -v a="$m1" -v b="$m2" 'BEGIN{printf "median msgs/s: 1 thread %.0f, 2 threads %.0f: %.2fx", a, b, b/a}')
+{ echo "# Server on every core: serviceThreads 1 vs 2 ($(nproc) CPUs, $k deflate clients, 4 KiB)"; echo; echo "$summary"; echo; cat "$out.tmp"; } > "$out"
+rm -f "$out.tmp"
+echo "bench-threads: $summary (bench/results/threads.md)"
