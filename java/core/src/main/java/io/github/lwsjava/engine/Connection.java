@@ -412,15 +412,29 @@ public final class Connection implements WebSocket {
 
     /** A whole message of len bytes at at in records. */
     void message(ByteBuffer records, int at, int len, int kind) {
-        messagesReceived++;
-        bytesReceived += len;
-        engine.counters.messagesReceived.increment();
-        engine.counters.bytesReceived.add(len);
+        count(len);
         if (kind == LWSJ_TEXT) {
             dispatch.onText(engine.text(records, at, len), len);
         } else {
             dispatch.onBinary(ByteBuffer.wrap(Engine.bytes(records, at, len)));
         }
+    }
+
+    /** A whole message already copied out of native memory. */
+    void message(byte[] bytes, int kind) {
+        count(bytes.length);
+        if (kind == LWSJ_TEXT) {
+            dispatch.onText(new String(bytes, UTF_8), bytes.length);
+        } else {
+            dispatch.onBinary(ByteBuffer.wrap(bytes));
+        }
+    }
+
+    private void count(long len) {
+        messagesReceived++;
+        bytesReceived += len;
+        engine.counters.messagesReceived.increment();
+        engine.counters.bytesReceived.add(len);
     }
 
     void pong(byte[] payload) {

@@ -430,7 +430,14 @@ public final class Engine {
                 }
                 return 0;
             }
-            default: // a recorded kind handed over in place: a large message (or a record with no room)
+            case LWSJ_EV_MESSAGE: { // a large message, handed over in place: one copy, straight into its array
+                Connection c = connections.get(conn);
+                if (c != null) {
+                    c.message(memory.copy(data, len), arg);
+                }
+                return 0;
+            }
+            default: // a recorded kind handed over in place (a record that found no room)
                 onRecord(event, conn, arg, memory.view(data, len), 0, (int) len);
                 return 0;
         }
