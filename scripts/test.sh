@@ -118,12 +118,6 @@ if [ "${LWSJ_SKIP_SANITIZE:-0}" != 1 ]; then
   bash "$here/scripts/fuzz.sh" --smoke
 fi
 
-# ---- 4. linux-arm64 under qemu: the cross-built JNI jar with Debian's arm64 JVM, the demo's server, clients and
-#         bench (LWSJ_SKIP_ARM64=1 skips it). Last: it leaves presets/target and the demo jar with the arm64 build.
-if [ "${LWSJ_SKIP_ARM64:-0}" != 1 ] && [ "$(uname -m)" = x86_64 ]; then
-  bash "$here/scripts/test-arm64.sh" --install --smoke
-fi
-
 # the Maven run's module totals, in one line
 awk '/Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ && !/ -- in / { gsub(/,/, ""); r+=$4; f+=$6; e+=$8; s+=$10 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", r-f-e-s, f+e, s }' "$mvn_log"
