@@ -343,7 +343,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int serviceThreads = 1;
 
         private Builder() {
-            super(Duration.ofSeconds(30));
+            super(Duration.ofSeconds(30), io.github.lwsjava.EventLoop.LIBUV);
         }
 
         /**
