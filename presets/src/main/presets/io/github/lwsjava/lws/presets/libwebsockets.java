@@ -169,7 +169,18 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
                         + "@NoException public static native int lwsj_post(lwsj_engine engine, Pointer context, long id, "
                         + direct + ");\n"))
                .put(new Info("lwsj_events_take").javaText(
-                        "@NoException public static native long lwsj_events_take(lwsj_engine engine);\n"));
+                        "@NoException public static native long lwsj_events_take(lwsj_engine engine);\n"))
+               // the header readers fill a scratch byte[] of 8 KiB some 90 times per upgrade: in place too (JNI
+               // copied the whole array in and out at each call, 7 % of a server's CPU opening 10,000 connections)
+               .put(new Info("lwsj_header").javaText(
+                        "@NoException @CriticalRegion public static native int lwsj_header(long wsi, int token, "
+                        + "@Cast(\"char*\") byte[] buf, int len);\n"))
+               .put(new Info("lwsj_custom_headers").javaText(
+                        "@NoException @CriticalRegion public static native int lwsj_custom_headers(long wsi, "
+                        + "@Cast(\"char*\") byte[] buf, int len);\n"))
+               .put(new Info("lwsj_peer").javaText(
+                        "@NoException @CriticalRegion public static native void lwsj_peer(long wsi, "
+                        + "@Cast(\"char*\") byte[] buf, int len);\n"));
 
         for (String line : readLines(install.resolve("parser-conditions.tsv"))) {
             int tab = line.indexOf('\t');
