@@ -117,7 +117,7 @@ public record ServerContext(List<Site> sites, List<Vhost> vhosts, IntConsumer li
     private int createVhost(Engine engine, ContextSetup setup, lws_context context, int index) {
         Vhost v = vhosts.get(index);
         Site site = sites.get(v.site());
-        if (share != Share.MORE) { // the others bind a port the first one holds
+        if (share != Share.MORE && sharedWith(index) < 0) { // the others bind a port the first one holds
             checkCanListen(v.host(), v.port());
         }
         Engine.Settings settings = engine.settings();
@@ -160,6 +160,21 @@ public record ServerContext(List<Site> sites, List<Vhost> vhosts, IntConsumer li
                     + ": lws refused (its log, System.Logger \"libwebsockets\", says why)");
         }
         return lws_get_vhost_listen_port(vhost);
+    }
+
+    /**
+     * The earlier vhost whose listening socket vhost index shares (the same interface and port, not 0), or -1:
+     * lws listens once and picks the vhost of each connection by its TLS SNI or Host header.
+     */
+    public int sharedWith(int index) {
+        Vhost v = vhosts.get(index);
+        for (int i = 0; i < index; i++) {
+            Vhost other = vhosts.get(i);
+            if (v.port() != 0 && other.port() == v.port() && other.host().equals(v.host())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

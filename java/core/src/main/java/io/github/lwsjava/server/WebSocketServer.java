@@ -377,7 +377,9 @@ public final class WebSocketServer implements AutoCloseable {
      * set up the default vhost, which listens on {@link #host}:{@link #port} and is served by
      * {@link #vhost(String, String, int, TlsOptions)} listeners too; a {@link #vhost(String, String, int, TlsOptions,
      * Consumer) vhost with a setup of its own} serves only what that setup gives it. When the default vhost serves
-     * nothing and such vhosts exist, the builder's host and port do not listen.
+     * nothing and such vhosts exist, the builder's host and port do not listen. Vhosts on the same interface and
+     * port (not 0) share one listening socket, and lws gives each connection to the vhost named by its TLS SNI or
+     * Host header (else the first of them), as lwsws does.
      */
     public static final class Builder extends EngineBuilder<Builder> {
         private String host = "127.0.0.1";
@@ -711,6 +713,21 @@ public final class WebSocketServer implements AutoCloseable {
                 if (l.site() == null && main.isEmpty()) {
                     throw new IllegalStateException("vhost " + l.name() + " serves what the default vhost serves,"
                             + " which is nothing");
+                }
+            }
+            List<ServerContext.Vhost> vhosts = vhosts();
+            ServerContext listeners = new ServerContext(List.of(), vhosts, p -> { }, ServerContext.Share.NONE);
+            for (int i = 0; i < vhosts.size(); i++) {
+                int other = listeners.sharedWith(i);
+                if (other >= 0) {
+                    ServerContext.Vhost a = vhosts.get(other);
+                    ServerContext.Vhost b = vhosts.get(i);
+                    if ((a.tls() == null) != (b.tls() == null) || a.name().equals(b.name())) {
+                        throw new IllegalStateException("vhosts " + a.name() + " and " + b.name() + " share "
+                                + ServerContext.hostAndPort(b.host(), b.port()) + ": vhosts on one port need names"
+                                + " of their own (lws picks one by the Host header or TLS SNI) and must all be TLS"
+                                + " or all plain");
+                    }
                 }
             }
             return new WebSocketServer(this);
