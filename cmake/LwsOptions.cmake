@@ -39,6 +39,10 @@ set(LWS_CMAKE_OPTIONS
   # (LWS_CLIENT_HTTP_PROXYING) are on by default. Both are set per vhost: the engine makes one client vhost per
   # distinct proxy, and never lets lws read the http_proxy / socks_proxy environment variables.
   -DLWS_WITH_SOCKS5=ON
+  # Access logs in the common log format, per vhost (log_filepath in the vhost's creation info): lws writes them
+  # for the files it serves itself, the HTTP answers of the facade and WebSocket upgrades alike. Patch 0038 escapes
+  # what the peer sent in them.
+  -DLWS_WITH_ACCESS_LOG=ON
   -DDISABLE_WERROR=ON
   # The same lws on every build machine (issue 18): lws's CMake probes the machine for optional headers and
   # libraries, and what it finds changes lws_config.h, the public headers (so the Parser's bindings) and the
