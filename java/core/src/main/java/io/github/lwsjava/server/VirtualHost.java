@@ -235,8 +235,12 @@ public final class VirtualHost {
 
     /**
      * Appends a line per HTTP request of this vhost to a file, in the combined log format (the common log
-     * format, then the Referer and User-Agent), written by lws itself: for the files it serves, redirects, error
-     * answers and Java handlers alike. The file is created (mode 0600) if missing.
+     * format, then the Referer and User-Agent), written by lws itself: for the files it serves, its error answers
+     * and Java handlers' answers alike. The file is created (mode 0600) if missing, and appended to by every
+     * service thread. As lws 4.3.5 writes it: the size is the bytes sent, headers included; the path is without
+     * its query; what the peer sent is escaped (\xNN); a WebSocket connection is logged once it closes, as
+     * {@code "GET /path (protocol) HTTP/1.1" 101} (the protocol of connections without a subprotocol is
+     * "lws-java-default"); the 301 answers of {@link #redirect} mounts are not logged.
      *
      * @param file the log file; null for none
      * @return this vhost

@@ -216,6 +216,54 @@ class VirtualHostTest {
         assertTrue(clash.getMessage().contains("need names of their own"), clash.getMessage());
     }
 
+    /** lws writes the access log itself: a line per request, in the combined log format, whoever answered. */
+    @Test
+    void theAccessLogHasALinePerRequest(@TempDir Path tmp) throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<p>logged</p>");
+        Path log = tmp.resolve("logs/access.log");
+        Files.createDirectories(log.getParent());
+        try (WebSocketServer logged = WebSocketServer.builder()
+                .vhost("logged", "127.0.0.1", 0, null, v -> v
+                        .staticFiles("/", site)
+                        .http("/api", r -> HttpHandler.Response.text(201, "made"))
+                        .redirect("/old", "http://127.0.0.1/new")
+                        .route("/ws", echo("logged"))
+                        .accessLog(log))
+                .build()) {
+            int port = logged.port();
+            assertTrue(Files.exists(log), "lws creates the log when the vhost starts");
+            HttpRequest.Builder get = HttpRequest.newBuilder().header("User-Agent", "log-test \"quoted\"")
+                    .header("Referer", "http://referrer.test/page").timeout(Duration.ofSeconds(10));
+            assertEquals(200, http.send(get.uri(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(201, get(port, "/api/thing?x=1").statusCode());
+            assertEquals(301, get(port, "/old").statusCode());
+            assertEquals(404, get(port, "/missing.html").statusCode());
+            assertEquals("logged:hi", echoed(port, "/ws", "hi"));
+            List<String> lines = List.of();
+            for (int i = 0; i < 100 && lines.size() < 4; i++) {
+                Thread.sleep(50);
+                lines = Files.readAllLines(log);
+            }
+            // lws 4.3.5's own format: the bytes it sent, headers included; the path without the query; an upgrade
+            // with its protocol's name, written when the connection closes; a redirect mount's 301 is not logged
+            String when = "\\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\\]";
+            List<String> expected = List.of(
+                    "127\\.0\\.0\\.1 - - " + when + " \"GET / HTTP/1\\.1\" 200 \\d+ \"http://referrer\\.test/page\""
+                            + " \"log-test \\\\x22quoted\\\\x22\"",
+                    "127\\.0\\.0\\.1 - - " + when + " \"GET /api/thing HTTP/1\\.1\" 201 \\d+ \"\" \"Java-http-client/.*\"",
+                    "127\\.0\\.0\\.1 - - " + when + " \"GET /missing\\.html HTTP/1\\.1\" 404 \\d+ \"\" \".*\"",
+                    "127\\.0\\.0\\.1 - - " + when + " \"GET /ws \\(lws-java-default\\) HTTP/1\\.[01]\" 101 \\d+ \"\" \".*\"");
+            Thread.sleep(200); // nothing more comes
+            lines = Files.readAllLines(log);
+            assertEquals(expected.size(), lines.size(), String.join("\n", lines));
+            for (int i = 0; i < expected.size(); i++) {
+                assertTrue(lines.get(i).matches(expected.get(i)), lines.get(i) + "\n  does not match\n" + expected.get(i));
+            }
+        }
+    }
+
     @Test
     void badSetupsAreRefusedWithTheirReason() {
         WebSocketServer.Builder b = WebSocketServer.builder();
