@@ -1,0 +1,120 @@
+package io.github.lwsjava.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.lwsjava.client.WebSocketClient;
+import io.github.lwsjava.config.ConfigException;
+import io.github.lwsjava.config.ServerConfig;
+import io.github.lwsjava.server.WebSocketServer;
+
+/** {@code serve --config DIR}: a server configured as lwsws is, until Ctrl-C (or --stop-after). */
+final class ServeCommand {
+
+    private final PrintStream out;
+
+    ServeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    static Options options() {
+        return new Options("serve", "--config DIR [options]", """
+                Runs a server configured as lwsws is: DIR/conf holds the global settings and DIR/conf.d/* the
+                vhosts (JSON with # comments, lwsws's keys: docs/config.md), each with its interface and port,
+                TLS files, mounts (file://, callback://, >https:// redirects), ws-protocols, headers and access
+                log. Protocols are plugins found with ServiceLoader: this jar has "echo" and "mirror"; add your
+                own jars with java -cp lws-java-demo.jar:plugins.jar io.github.lwsjava.demo.EchoDemo serve ...
+                A bad configuration is refused at start with its file, key and reason. Runs until Ctrl-C.
+                """)
+                .value("--config", "DIR", "the configuration directory (conf and conf.d/)")
+                .flag("--check", "read and check the configuration, print its vhosts, and exit without listening")
+                .value("--stop-after", "SECONDS", "stop by itself after this many seconds (default: never)");
+    }
+
+    int run(String[] args) {
+        Options o = options().parse(args);
+        if (o.helpRequested()) {
+            out.print(o.usage());
+            return 0;
+        }
+        if (!o.operands().isEmpty()) {
+            throw new Options.UsageError("unexpected argument '" + o.operands().get(0) + "'");
+        }
+        String dir = o.string("--config", null);
+        if (dir == null || dir.isEmpty()) {
+            throw new Options.UsageError("--config DIR is missing");
+        }
+        long stopAfter = o.has("--stop-after") ? o.seconds("--stop-after", 0, 0.1, 365 * 86400.0) : 0;
+        Path configDir = Path.of(dir);
+        ServerConfig config;
+        try {
+            config = ServerConfig.read(configDir);
+        } catch (ConfigException e) {
+            throw new EchoDemo.Failure("configuration refused: " + e.getMessage());
+        }
+        out.println("lws-java configured server " + EchoDemo.version() + " (libwebsockets "
+                + WebSocketClient.libraryVersion() + ")");
+        out.println("config:    " + configDir.toAbsolutePath().normalize());
+        if (o.has("--check")) {
+            for (ServerConfig.Vhost v : config.vhosts()) {
+                out.println("vhost " + v.name() + ": " + ServerCommand.urlHost(v.host()) + ":" + v.port()
+                        + (v.tls() ? " (TLS)" : "") + "  [" + where(configDir, v.file()) + "]");
+            }
+            out.println("configuration OK");
+            return 0;
+        }
+        WebSocketServer server;
+        try {
+            server = config.builder().build();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new EchoDemo.Failure("cannot start: " + e.getMessage());
+        }
+        List<Integer> ports = server.ports();
+        for (int i = 0; i < config.vhosts().size(); i++) {
+            ServerConfig.Vhost v = config.vhosts().get(i);
+            String hostPort = ServerCommand.urlHost(v.host()) + ":" + ports.get(i);
+            out.println("vhost " + v.name() + ": listening on " + v.host() + ":" + ports.get(i) + ", "
+                    + (v.tls() ? "https://" : "http://") + hostPort + "/ and " + (v.tls() ? "wss://" : "ws://")
+                    + hostPort + "/  [" + where(configDir, v.file()) + "]");
+        }
+        out.println(stopAfter > 0 ? "Stops after " + stopAfter / 1000.0 + " s, or on Ctrl-C." : "Ctrl-C stops it.");
+        out.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                server.close();
+                out.println("server stopped");
+                out.flush();
+                stopped.countDown();
+            }
+        };
+        Thread hook = new Thread(stop, "lws-java-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (stopAfter > 0) {
+                if (!stopped.await(stopAfter, TimeUnit.MILLISECONDS)) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    stop.run();
+                }
+            } else {
+                stopped.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The file, relative to the configuration directory when it is inside it. */
+    private static String where(Path dir, Path file) {
+        Path base = dir.toAbsolutePath().normalize();
+        return file.startsWith(base) ? base.relativize(file).toString() : file.toString();
+    }
+
+}
