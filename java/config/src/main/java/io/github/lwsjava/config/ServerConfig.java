@@ -107,7 +107,8 @@ public final class ServerConfig {
     /**
      * The server's builder, set up from the configuration (the plugins' listeners and handlers made): call
      * {@code build()} on it, after adding settings the files do not hold (an executor, limits, ...) if any. One
-     * server per configuration read.
+     * server per configuration read. Its vhosts are those of {@link #vhosts()}, in that order (the server's
+     * {@code ports()} too): the builder's own host and port serve nothing, so they do not listen.
      *
      * @return the builder
      */
