@@ -4,10 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -18,7 +21,6 @@ import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.HttpRequests;
 import io.github.lwsjava.engine.Lws;
-import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.engine.ServerContext;
 import io.github.lwsjava.tls.TlsOptions;
 
@@ -73,7 +75,7 @@ public final class WebSocketServer implements AutoCloseable {
                 mounts.add(mount(m, host, protocols, httpHandlers));
             }
             sites.add(new ServerContext.Site(List.copyOf(protocols), List.copyOf(mounts),
-                    java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(host.headers)), host.accessLog));
+                    Collections.unmodifiableMap(new LinkedHashMap<>(host.headers)), host.accessLog));
         }
         List<Admission.Site> admitting = new ArrayList<>();
         for (VirtualHost host : hosts) {
@@ -110,7 +112,7 @@ public final class WebSocketServer implements AutoCloseable {
                                       Map<Integer, HttpRoutes.Route> httpHandlers) {
         if (m.files() != null) {
             StaticFiles f = m.files();
-            Map<String, String> types = new java.util.LinkedHashMap<>(f.mimeTypes()); // the mount's own first
+            Map<String, String> types = new LinkedHashMap<>(f.mimeTypes()); // the mount's own first
             host.mimeTypes.forEach(types::putIfAbsent);
             return new ServerContext.Mount(m.mountpoint(), ServerContext.MountKind.FILE,
                     f.directory().toAbsolutePath().toString(), f.defaultDocument(), (int) f.cacheMaxAge().toSeconds(),
@@ -209,7 +211,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws WebSocketException of kind SHUTDOWN when the server is closed
      */
     public void broadcast(String protocol, String text) {
-        broadcast(protocolIndex(protocol), c -> c.sendText(text));
+        broadcast(protocolIds(protocol), c -> c.sendText(text));
     }
 
     /**
@@ -224,7 +226,7 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public void broadcast(String protocol, ByteBuffer data) {
         byte[] bytes = copy(data);
-        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+        broadcast(protocolIds(protocol), c -> c.sendBinary(bytes));
     }
 
     /**
@@ -238,7 +240,7 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public void broadcast(String protocol, byte[] data) {
         byte[] bytes = data.clone();
-        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+        broadcast(protocolIds(protocol), c -> c.sendBinary(bytes));
     }
 
     /**
@@ -263,14 +265,14 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** The protocol ids for broadcasts to every connection. */
-    private static final java.util.Set<Integer> ALL_PROTOCOLS = null;
+    private static final Set<Integer> ALL_PROTOCOLS = null;
 
     /** The ids of the named protocol (null: the connections without a subprotocol) on every vhost. */
-    private java.util.Set<Integer> protocolIndex(String protocol) {
+    private Set<Integer> protocolIds(String protocol) {
         if (protocol == null) {
-            return java.util.Set.of(0);
+            return Set.of(0);
         }
-        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        Set<Integer> ids = new HashSet<>();
         for (int id = 1; id < protocolNames.size(); id++) {
             if (protocolNames.get(id).equals(protocol) && !protocol.startsWith(HTTP_PROTOCOL)) {
                 ids.add(id);
@@ -292,7 +294,7 @@ public final class WebSocketServer implements AutoCloseable {
      * Queues a send to every open connection of the protocols {@code ids} ({@link #ALL_PROTOCOLS}: every one); a
      * connection whose queue is full misses the message (its future fails with QUEUE_FULL).
      */
-    private void broadcast(java.util.Set<Integer> ids, java.util.function.Consumer<Connection> send) {
+    private void broadcast(Set<Integer> ids, Consumer<Connection> send) {
         for (Engine e : engines) {
             e.execute(() -> {
                 for (Connection c : e.connectionsSnapshot()) {
