@@ -30,14 +30,14 @@ final class ConfigReader {
 
     private static final Set<String> FILE_KEYS = Set.of("global", "vhosts");
 
-    private static final Set<String> GLOBAL_KEYS = Set.of("count-threads", "init-ssl");
+    private static final Set<String> GLOBAL_KEYS = Set.of("count-threads", "init-ssl", "ws-pingpong-secs");
     private static final Map<String, String> GLOBAL_UNSUPPORTED = unsupported(
             "uid", "a JVM cannot change its user or group: start it as the user it is to run as",
             "gid", "a JVM cannot change its user or group: start it as the user it is to run as",
             "username", "a JVM cannot change its user or group: start it as the user it is to run as",
             "groupname", "a JVM cannot change its user or group: start it as the user it is to run as",
             "plugin-dir", "plugins are Java classes that ServiceLoader finds: put their jars on the class path",
-            "server-string", "", "ws-pingpong-secs", "", "timeout-secs", "", "reject-service-keywords", "",
+            "server-string", "", "timeout-secs", "", "reject-service-keywords", "",
             "default-alpn", "", "ip-limit-ah", "", "ip-limit-wsi", "", "rlimit-nofile", "");
 
     private static final Set<String> VHOST_KEYS = Set.of("name", "port", "interface", "host-ssl-cert",
@@ -113,6 +113,13 @@ final class ConfigReader {
         Node threads = globals.get("count-threads");
         if (threads != null) {
             builder.serviceThreads(threads.integer(1, 64));
+        }
+        Node pingPong = globals.get("ws-pingpong-secs");
+        if (pingPong != null) { // lwsws's meaning: confirm idle established connections this often
+            int seconds = pingPong.integer(1, 3600);
+            // lws hangs up on peers that stop answering; the idle time-out would close live ones, because lws
+            // does not report the empty pongs that answer its own pings (ops-ws.c), so lws-java never sees them
+            builder.keepAlive(Duration.ofSeconds(seconds), Duration.ofSeconds(2L * seconds)).idleTimeout(Duration.ZERO);
         }
         Node initSsl = globals.get("init-ssl");
         if (initSsl != null && !initSsl.bool()) {

@@ -63,7 +63,7 @@ class ServerConfigTest {
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
         Path config = config("""
                 # global settings
-                {"global": {"count-threads": "2", "init-ssl": "yes"}}
+                {"global": {"count-threads": "2", "init-ssl": "yes", "ws-pingpong-secs": 20}}
                 """, Map.of("b-second", """
                 {"vhosts": [{"name": "two", "port": 8443, "interface": "127.0.0.1",
                   "host-ssl-cert": "cert.pem", "host-ssl-key": "key.pem", "host-ssl-ca": "cert.pem",
@@ -136,6 +136,8 @@ class ServerConfigTest {
                 "0 is not a whole number from 1 to 64");
         refused(config("{\"global\": {\"init-ssl\": \"0\"}}", Map.of()), "conf", "global.init-ssl",
                 "lws-java always initializes TLS");
+        refused(config("{\"global\": {\"ws-pingpong-secs\": \"0\"}}", Map.of()), "conf", "global.ws-pingpong-secs",
+                "0 is not a whole number from 1 to 3600");
     }
 
     @Test

@@ -270,6 +270,51 @@ class ConfiguredServerTest {
         fail("the access log lacks lines matching " + wanted + ":\n" + String.join("\n", lines));
     }
 
+    /**
+     * "ws-pingpong-secs": lws pings quiet connections and keeps those whose peer answers (the idle time-out is off),
+     * and hangs up on a peer that answers nothing.
+     */
+    @Test
+    void wsPingPongSecsKeepsLivePeersAndHangsUpOnSilentOnes(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("conf.d"));
+        Files.writeString(tmp.resolve("conf"), "{\"global\": {\"ws-pingpong-secs\": \"1\"}}");
+        Files.writeString(tmp.resolve("conf.d/quiet"), """
+                {"vhosts": [{"name": "quiet", "interface": "127.0.0.1", "port": 0,
+                  "ws-protocols": [{"echo": {"default": "1"}}]}]}
+                """);
+        WebSocketServer.Builder builder = ServerConfig.read(tmp).builder();
+        assertEquals(Duration.ZERO, builder.settings().idleTimeout());
+        try (WebSocketServer pinging = builder.build()) {
+            JdkPeer peer = JdkPeer.connect("ws://127.0.0.1:" + pinging.port() + "/");
+            Thread.sleep(4500); // more than twice the ping time, quiet but for lws's pings and the JDK's pongs
+            assertTrue(peer.pings.size() >= 2, "pings: " + peer.pings.size());
+            assertFalse(peer.closeCode.isDone(), "closed: " + peer.closeCode.getNow(0) + " " + peer.closeReason);
+            peer.send("still there");
+            assertEquals("still there", peer.nextText());
+            peer.ws.abort();
+
+            try (RawHttp silent = new RawHttp(pinging.port())) { // reads, never answers
+                assertEquals(101, silent.upgrade("/").status());
+                long start = System.nanoTime();
+                boolean pinged = false;
+                try {
+                    while (true) {
+                        byte[] frame = silent.readFrame();
+                        pinged |= frame[0] == 0x9;
+                        if (frame[0] == 0x8) {
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException hungUp) {
+                    // dropped without a close frame: a hang-up too
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertTrue(pinged, "never pinged");
+                assertTrue(seconds >= 1.5 && seconds < 9, "hung up after " + seconds + " s (hang-up time 2 s)");
+            }
+        }
+    }
+
     @Test
     void chromiumLoadsThePageAndEchoesOverTheConfiguredProtocol(@TempDir Path tmp) throws Exception {
         Path browser = ChromiumTest.chromium();
