@@ -1,6 +1,9 @@
 # The libwebsockets build that lws-java ships: one place for the pinned release and its options.
 set(LWS_VERSION 4.3.5)
 set(LWS_SHA256 87f99ad32803ed325fceac5327aae1f5c1b417d54ee61ad36cffc8df5f5ab276)
+# libuv under lws (native/CMakeLists.txt, LWSJ_LIBUV): Debian's source package of the release (libuv1_<v>.orig.tar.gz)
+set(LIBUV_VERSION 1.50.0)
+set(LIBUV_SHA256 ec9de6ecf2a780fd2afb3b007947d2cd57c3bb17f3b9e721a66774980d35cd4d)
 
 if(MSVC)
   set(LWS_C_FLAGS "/DNDEBUG")
@@ -52,8 +55,9 @@ set(LWS_CMAKE_OPTIONS
   -DLWS_HAVE_SYS_CAPABILITY_H=OFF
   -DLWS_HAVE_LIBCAP=OFF
   # Event libraries (libuv1-dev, libev-dev, libevent-dev, libglib2.0-dev, libsystemd-dev for sd-event, libubox
-  # for uloop): off by default in 4.3.5, each would look for its library and link it; lws-java runs lws's own
-  # poll() loop.
+  # for uloop): off by default in 4.3.5, each would look for the system's library and link it. lws-java builds
+  # libuv itself (native/CMakeLists.txt turns LWS_WITH_LIBUV on with it, LWSJ_LIBUV); the fuzz build and the
+  # others stay on lws's own poll() loop.
   -DLWS_WITH_LIBUV=OFF
   -DLWS_WITH_LIBEV=OFF
   -DLWS_WITH_LIBEVENT=OFF

@@ -10,7 +10,11 @@ variant=""
 sanitize_args=()
 if [ "${LWSJ_SANITIZE:-0}" = 1 ]; then variant=-sanitize; sanitize_args=(-DLWSJ_SANITIZE=ON); fi
 build="$here/native/build/$platform$variant"
-tarball=$("$here/scripts/fetch-lws.sh")
+tarball=$("$here/scripts/fetch-source.sh" lws)
+libuv=1   # libuv under lws (native/CMakeLists.txt LWSJ_LIBUV); not yet on Windows, where lws keeps its WSAPoll() loop
+case "$platform" in windows-*) libuv=0 ;; esac
+libuv_args=(-DLWSJ_LIBUV=OFF)
+[ $libuv = 1 ] && libuv_args=(-DLWSJ_LIBUV=ON -DLIBUV_TARBALL="$("$here/scripts/fetch-source.sh" libuv)")
 jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 start=$(date +%s)
 mkdir -p "$build"
@@ -53,7 +57,7 @@ fi
 
 cmake -S "$here/native" -B "$build/cmake" -DCMAKE_BUILD_TYPE=Release \
       -DLWS_TARBALL="$tarball" -DCMAKE_INSTALL_PREFIX="$build/install" ${platform_args[@]+"${platform_args[@]}"} \
-      ${sanitize_args[@]+"${sanitize_args[@]}"} \
+      ${sanitize_args[@]+"${sanitize_args[@]}"} "${libuv_args[@]}" \
       ${LWSJ_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build/cmake" --config Release --parallel "$jobs" >"$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
 cmake --install "$build/cmake" --config Release >/dev/null

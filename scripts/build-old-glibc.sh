@@ -56,7 +56,7 @@ log "root: $(in_root sh -c 'ldd --version | head -1; gcc --version | head -1' | 
 # ---- 2. what the build takes from the host: the source tree, the lws tarball, static OpenSSL 3 and zlib --------
 # Debian 11's own libssl-dev is OpenSSL 1.1.1 (end of life). Debian 12's archives call only glibc functions that
 # glibc 2.31 has (their undefined symbols: nm -u), so they link against the root's glibc.
-tarball=$("$here/scripts/fetch-lws.sh")
+tarball=$("$here/scripts/fetch-source.sh" lws)
 rm -rf "$root/src" "$root/opt/lwsj"
 mkdir -p "$root/src" "$root/opt/lwsj/openssl/include" "$root/opt/lwsj/openssl/lib" "$root/opt/lwsj/zlib/include" \
          "$root/opt/lwsj/zlib/lib"

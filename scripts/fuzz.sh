@@ -61,7 +61,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- build (-j2: the machine is shared) ----------------------------------------------------------------------
-tarball=$("$here/scripts/fetch-lws.sh")
+tarball=$("$here/scripts/fetch-source.sh" lws)
 mkdir -p "$out/logs"
 b0=$(date +%s)
 cmake -S "$here/native/fuzz" -B "$out/cmake" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Release \

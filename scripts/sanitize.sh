@@ -57,7 +57,7 @@ log "sanitizer reports: $found (in $reports); mvn exit status $status; $(( $(dat
 echo_status=0
 san=$here/native/build/linux-x86_64-sanitize/install
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lws-java-echo.XXXXXX")
-if gcc -fsanitize=address,undefined -fno-omit-frame-pointer -g -I"$san/include" native/test/echo_test.c      -L"$san/lib" -llwsj -lwebsockets -lssl -lcrypto -lz -lpthread -ldl -o "$tmp/echo_test"    && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null; then
+if gcc -fsanitize=address,undefined -fno-omit-frame-pointer -g -I"$san/include" native/test/echo_test.c      -L"$san/lib" -llwsj -lwebsockets -lssl -lcrypto -lz $([ -f "$san/lib/libuv.a" ] && echo -luv) -lpthread -ldl -o "$tmp/echo_test"    && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null; then
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1     timeout 120 "$tmp/echo_test" "$tmp/cert.pem" "$tmp/key.pem" || echo_status=$?
 else
   echo_status=1

@@ -82,7 +82,7 @@ if [ "$rebuild" = 0 ] && current; then
   log "reusing $jar (newer than its sources; --rebuild builds it again)"
 else
   LWSJ_MVN_ARGS="${mvn_args[*]-}" bash scripts/cross-arm64.sh $install 2>&1 \
-    | grep --line-buffered -E '^(cross-arm64|check-native|arm64-root|build-native|fetch-lws):|^\[ERROR\]|BUILD|Total time'
+    | grep --line-buffered -E '^(cross-arm64|check-native|arm64-root|build-native|fetch-source):|^\[ERROR\]|BUILD|Total time'
   [ "${PIPESTATUS[0]}" -eq 0 ] || { log "FAILED: the cross build (scripts/cross-arm64.sh)"; exit 1; }
 fi
 stage_done "JNI jar"

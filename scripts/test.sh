@@ -94,7 +94,7 @@ log "mvn -B install $* (full log: $mvn_log)"
 start=$(date +%s)
 set +e
 mvn -B -ntp -Dstyle.color=never install "$@" </dev/null 2>&1 | tee "$mvn_log" | grep --line-buffered -E \
-  '^\[INFO\] Building .* \[[0-9]+/[0-9]+\]$|Tests run:|^\[ERROR\]|^\[INFO\] (Reactor Summary|BUILD|Total time)|(SUCCESS|FAILURE|SKIPPED) \[|SUCCESS$|FAILURE$|SKIPPED$|^build-native:|^fetch-lws:'
+  '^\[INFO\] Building .* \[[0-9]+/[0-9]+\]$|Tests run:|^\[ERROR\]|^\[INFO\] (Reactor Summary|BUILD|Total time)|(SUCCESS|FAILURE|SKIPPED) \[|SUCCESS$|FAILURE$|SKIPPED$|^build-native:|^fetch-source:'
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lwsj.h"
+#include "loop.h"
 
 /* lws's own incremental UTF-8 checker (exported by the static library, declared in its private headers) */
 int lws_check_utf8(unsigned char *state, unsigned char *buf, size_t len);
@@ -20,6 +21,9 @@ struct lwsj_engine {
 	size_t max_message;
 	size_t fragment_size;
 	lws_usec_t idle_us; /* 0: no idle time-out */
+	/* one idle sweep per engine, every idle_us / 4, while there are connections (not a timer per connection) */
+	lws_sorted_usec_list_t idle_sweep;
+	struct lws_context *context; /* of the sweep: known from the first connection */
 	int wake_pending; /* set by lwsj_wake() on any thread, cleared on the service thread */
 	unsigned char *header_end; /* end of lws's handshake buffer during LWSJ_EV_CLIENT_HEADERS */
 	/* recorded events (lwsj.h): two buffers, one recorded into while the consumer reads the other */
@@ -32,6 +36,7 @@ struct lwsj_engine {
 	/* the open connections by id: chained hash buckets (service thread only) */
 	struct lwsj_conn **buckets;
 	size_t nbuckets, nconns;
+	struct lwsj_loop *loop; /* LWSJ_LIBUV: the libuv loop lent to lws (loop.c); NULL: lws's poll() */
 };
 
 /* One queued outbound message; LWS_PRE bytes of headroom precede the payload, as lws_write wants. */
@@ -67,7 +72,6 @@ struct lwsj_conn {
 	int tx_in_message;   /* a streamed message is open: its next piece is a continuation */
 	unsigned char utf8_state; /* LWSJ_CHECK_UTF8: where the current text message's UTF-8 stands */
 	lws_usec_t active;   /* when something was last received or written (idle time-out) */
-	lws_sorted_usec_list_t idle; /* the idle timer; cancelled at CLOSED, before lws frees this area */
 };
 
 static struct lwsj_engine *engine_of(struct lws *wsi)
@@ -260,7 +264,41 @@ struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_m
 	e->fragment_size = fragment_size ? fragment_size : 65536;
 	e->idle_us = idle_ms > 0 ? (lws_usec_t)idle_ms * LWS_US_PER_MS : 0;
 	e->options = options;
+	if ((options & LWSJ_LIBUV) && !(e->loop = lwsj_loop_new())) {
+		lwsj_engine_free(e);
+		return NULL;
+	}
 	return e;
+}
+
+int lwsj_has_libuv(void)
+{
+#if defined(LWSJ_WITH_LIBUV)
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+void *lwsj_loop(struct lwsj_engine *e)
+{
+	return e->loop ? lwsj_loop_uv(e->loop) : NULL;
+}
+
+void lwsj_service(struct lwsj_engine *e, struct lws_context *context)
+{
+	if (e->loop)
+		lwsj_loop_turn(e->loop);
+	else
+		lws_service(context, 0);
+}
+
+void lwsj_context_destroy(struct lwsj_engine *e, struct lws_context *context)
+{
+	lws_sul_cancel(&e->idle_sweep); /* out of the context's timer list before the list goes */
+	lws_context_destroy(context);
+	if (e->loop)
+		lwsj_loop_finish(e->loop);
 }
 
 void lwsj_engine_free(struct lwsj_engine *e)
@@ -273,6 +311,7 @@ void lwsj_engine_free(struct lwsj_engine *e)
 	free(e->events[0]);
 	free(e->events[1]);
 	free(e->buckets);
+	lwsj_loop_free(e->loop);
 	free(e);
 }
 
@@ -575,24 +614,31 @@ static void set_frame_limit(struct lwsj_engine *e, struct lwsj_conn *c, struct l
 	lws_ws_set_rx_frame_limit(wsi, left ? left : 1);
 }
 
-/* The idle timer is not moved at each message (that would re-sort lws's timer list every time): it fires at the
- * planned time and, if something happened since, waits again for the rest. */
-static void idle_expired(lws_sorted_usec_list_t *sul)
+/*
+ * Idle time-outs: one sweep per engine over its connections every idle_us / 4, instead of a timer per connection.
+ * lws keeps its timers in sorted lists: a timer per connection, moved at each message or even only when it fires,
+ * would be inserted in the middle of a pile of thousands (native/patches/0039, 0040). A connection is closed
+ * between idle_us and 1.25 idle_us after it was last active.
+ */
+static void idle_sweep(lws_sorted_usec_list_t *sul)
 {
-	struct lwsj_conn *c = lws_container_of(sul, struct lwsj_conn, idle);
-	struct lwsj_engine *e = engine_of(c->wsi);
-	lws_usec_t left = c->active + e->idle_us - lws_now_usecs();
+	struct lwsj_engine *e = lws_container_of(sul, struct lwsj_engine, idle_sweep);
+	lws_usec_t now = lws_now_usecs();
+	size_t i;
 
-	if (left > 0) {
-		lws_sul_schedule(lws_get_context(c->wsi), 0, &c->idle, idle_expired, left);
-		return;
+	for (i = 0; i < e->nbuckets; i++) {
+		struct lwsj_conn *c;
+		for (c = e->buckets[i]; c; c = c->next_in_bucket) {
+			if (c->closing || now - c->active < e->idle_us)
+				continue;
+			c->closed_by = LWSJ_BY_LIBRARY;
+			close_conn(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
+			/* a peer that does not read cannot get the close frame behind the queue: hang up after 5 s */
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+		}
 	}
-	if (c->closing)
-		return;
-	c->closed_by = LWSJ_BY_LIBRARY;
-	close_conn(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle timeout");
-	/* a peer that does not read cannot get the close frame behind the queue: hang up after 5 s */
-	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+	if (e->nconns) /* else the next connection starts it again */
+		lws_sul_schedule(e->context, 0, &e->idle_sweep, idle_sweep, e->idle_us / 4);
 }
 
 static void idle_start(struct lwsj_engine *e, struct lwsj_conn *c)
@@ -600,7 +646,10 @@ static void idle_start(struct lwsj_engine *e, struct lwsj_conn *c)
 	if (!e->idle_us)
 		return;
 	c->active = lws_now_usecs();
-	lws_sul_schedule(lws_get_context(c->wsi), 0, &c->idle, idle_expired, e->idle_us);
+	if (!e->idle_sweep.list.owner) { /* not scheduled */
+		e->context = lws_get_context(c->wsi);
+		lws_sul_schedule(e->context, 0, &e->idle_sweep, idle_sweep, e->idle_us / 4);
+	}
 }
 
 static void active(struct lwsj_engine *e, struct lwsj_conn *c)
@@ -744,7 +793,6 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 	const char *reason = c->close_reason;
 	size_t reason_len = (size_t)(c->close_sent ? c->close_reason_len : 0);
 	long long id = c->id;
-	lws_sul_cancel(&c->idle); /* lws frees this area after CLOSED returns */
 	if (id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
 		/* lws failed the connection itself (protocol error, invalid UTF-8, a frame over the limit) with this
 		 * close frame (native/patches/0021 keeps it readable on clients too) */

@@ -106,12 +106,17 @@ typedef long long (*lwsj_event_fn)(long long engine, int event, long long conn, 
 
 /* An engine, the user pointer of one lws context (lws_context_creation_info.user). */
 struct lwsj_engine;
+struct lws_context;
 
 /* Engine options (lwsj_engine_new flags). */
 enum lwsj_options {
 	/* validate the UTF-8 of received text after extensions: lws checks only what it reads off the wire, so
 	 * with permessage-deflate invalid text would pass (Autobahn 6.6.x with deflate) */
-	LWSJ_CHECK_UTF8 = 1
+	LWSJ_CHECK_UTF8 = 1,
+	/* run the context on a libuv loop the engine owns (epoll / kqueue) instead of lws's poll(): give lws
+	 * lwsj_loop() as its foreign loop, with LWS_SERVER_OPTION_LIBUV. lwsj_engine_new() fails without libuv
+	 * in the build (lwsj_has_libuv()). */
+	LWSJ_LIBUV = 2
 };
 
 /* max_message: largest message reassembled (a larger one, or a frame that declares more than the message may
@@ -122,6 +127,21 @@ enum lwsj_options {
 struct lwsj_engine *lwsj_engine_new(long long id, lwsj_event_fn fn, size_t max_message,
 				    size_t fragment_size, long long idle_ms, int options);
 void lwsj_engine_free(struct lwsj_engine *engine);
+
+/* 1 when this build has libuv (LWSJ_LIBUV can be asked for). */
+int lwsj_has_libuv(void);
+
+/* With LWSJ_LIBUV: the uv_loop_t * for lws_context_creation_info.foreign_loops[0]; NULL otherwise. */
+void *lwsj_loop(struct lwsj_engine *engine);
+
+/* One turn of the service loop: waits for I/O, a timer or lwsj_wake() and services what came. lws_service()
+ * with lws's poll() loop; with LWSJ_LIBUV one turn of the libuv loop (lws_service() would run it until the
+ * context is destroyed). Read the recorded events after each turn. */
+void lwsj_service(struct lwsj_engine *engine, struct lws_context *context);
+
+/* lws_context_destroy(), and with LWSJ_LIBUV the turns of the loop lws needs to close its handles: the context
+ * is gone when this returns (its CLOSED events are recorded, or called as DRAIN). */
+void lwsj_context_destroy(struct lwsj_engine *engine, struct lws_context *context);
 
 /* The extension list that enables permessage-deflate (lws_context_creation_info.extensions). */
 struct lws_extension;

@@ -11,7 +11,7 @@
  *   echo_test CERT.pem KEY.pem        (a self-signed certificate for "localhost" and 127.0.0.1)
  *
  * On Linux: gcc -Inative/build/linux-x86_64/install/include native/test/echo_test.c \
- *   -Lnative/build/linux-x86_64/install/lib -llwsj -lwebsockets -lssl -lcrypto -lz -o echo_test
+ *   -Lnative/build/linux-x86_64/install/lib -llwsj -lwebsockets -lssl -lcrypto -lz -luv -o echo_test
  */
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -159,55 +159,79 @@ static int connect_client(struct lws_context *cx, struct lws_vhost *vh, long lon
 	return lws_client_connect_via_info(&i) ? 0 : -1;
 }
 
-int main(int argc, char **argv)
+/* One run on one event loop: LWSJ_LIBUV or 0 (lws's poll()). Returns 1 when every echo came back. */
+static int run(const char *cert, const char *key, int loop)
 {
 	static struct lws_protocols protocols[2] = { { .name = "lwsj-echo" }, { .name = NULL } };
+	const char *name = loop ? "libuv" : "poll";
 	struct lws_context_creation_info info;
 	struct lws_context *cx;
 	struct lws_vhost *ws, *wss, *client;
 	time_t deadline = time(NULL) + DEADLINE_S;
+	void *foreign[1];
 	int i, ok = 1;
+
+	memset(&clients[1], 0, sizeof(clients[1]) * 2);
+	clients[1].name = "ws";
+	clients[2].name = "wss";
+	lwsj_protocol_init(&protocols[0]);
+	echo_engine = lwsj_engine_new(1, on_event, 1 << 20, 16384, 20000, LWSJ_CHECK_UTF8 | loop);
+	if (!echo_engine)
+		return 0;
+
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+	if (loop) { /* the engine's libuv loop, lent to lws as Java's ContextSetup does */
+		foreign[0] = lwsj_loop(echo_engine);
+		info.foreign_loops = foreign;
+		info.options |= LWS_SERVER_OPTION_LIBUV;
+	}
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.user = echo_engine;
+	cx = lws_create_context(&info);
+	if (!cx)
+		return 0;
+	echo_context = cx;
+	ws = vhost(cx, protocols, "ws", 0, NULL, NULL, NULL, 0);
+	wss = vhost(cx, protocols, "wss", 0, cert, key, NULL, 1);
+	client = vhost(cx, protocols, "client", CONTEXT_PORT_NO_LISTEN, NULL, NULL, cert, 1);
+	if (!ws || !wss || !client ||
+	    connect_client(cx, client, 1, lws_get_vhost_listen_port(ws), 0) ||
+	    connect_client(cx, client, 2, lws_get_vhost_listen_port(wss), 1)) {
+		fprintf(stderr, "echo_test: %s: set-up failed\n", name);
+		ok = 0;
+	}
+
+	while (ok && (!clients[1].close_code || !clients[2].close_code) && time(NULL) < deadline) {
+		lwsj_service(echo_engine, cx);
+		lwsj_dispatch(echo_engine); /* the events the turn recorded */
+	}
+
+	for (i = 1; i <= 2; i++) {
+		struct client *c = &clients[i];
+		int good = !c->failed && c->echoed == MESSAGES && c->close_code == 1000;
+		printf("echo_test: %s %s: %d of %d echoes, close %d: %s\n", name, c->name, c->echoed, MESSAGES,
+		       c->close_code, good ? "ok" : "FAILED");
+		ok &= good;
+	}
+	lwsj_context_destroy(echo_engine, cx);
+	lwsj_dispatch(echo_engine);
+	lwsj_engine_free(echo_engine);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	int ok;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: echo_test CERT.pem KEY.pem\n");
 		return 2;
 	}
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
-	lwsj_protocol_init(&protocols[0]);
-	echo_engine = lwsj_engine_new(1, on_event, 1 << 20, 16384, 20000, LWSJ_CHECK_UTF8);
-
-	memset(&info, 0, sizeof(info));
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
-		       LWS_SERVER_OPTION_VALIDATE_UTF8;
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.user = echo_engine;
-	cx = lws_create_context(&info);
-	if (!cx)
-		return 1;
-	echo_context = cx;
-	ws = vhost(cx, protocols, "ws", 0, NULL, NULL, NULL, 0);
-	wss = vhost(cx, protocols, "wss", 0, argv[1], argv[2], NULL, 1);
-	client = vhost(cx, protocols, "client", CONTEXT_PORT_NO_LISTEN, NULL, NULL, argv[1], 1);
-	if (!ws || !wss || !client ||
-	    connect_client(cx, client, 1, lws_get_vhost_listen_port(ws), 0) ||
-	    connect_client(cx, client, 2, lws_get_vhost_listen_port(wss), 1)) {
-		fprintf(stderr, "echo_test: set-up failed\n");
-		return 1;
-	}
-
-	while ((!clients[1].close_code || !clients[2].close_code) && time(NULL) < deadline) {
-		lws_service(cx, 0);
-		lwsj_dispatch(echo_engine); /* the events lws_service recorded */
-	}
-
-	for (i = 1; i <= 2; i++) {
-		struct client *c = &clients[i];
-		int good = !c->failed && c->echoed == MESSAGES && c->close_code == 1000;
-		printf("echo_test: %s: %d of %d echoes, close %d: %s\n", c->name, c->echoed, MESSAGES, c->close_code,
-		       good ? "ok" : "FAILED");
-		ok &= good;
-	}
-	lws_context_destroy(cx);
-	lwsj_engine_free(echo_engine);
+	ok = run(argv[1], argv[2], 0);
+	if (lwsj_has_libuv())
+		ok &= run(argv[1], argv[2], LWSJ_LIBUV);
 	return ok ? 0 : 1;
 }

@@ -18,7 +18,13 @@ final class LwsDriver implements Driver {
         if (tls.enabled()) {
             b.tls(TlsOptions.defaults().trust(tls.caPem));
         }
+        eventLoop().ifPresent(b::eventLoop);
         client = b.build();
+    }
+
+    /** -Dlws.eventLoop=LIBUV|POLL: the event loop under lws (unset: the library's default), client and server. */
+    static java.util.Optional<io.github.lwsjava.EventLoop> eventLoop() {
+        return java.util.Optional.ofNullable(System.getProperty("lws.eventLoop")).map(io.github.lwsjava.EventLoop::valueOf);
     }
 
     @Override

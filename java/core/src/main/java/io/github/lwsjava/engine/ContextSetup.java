@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 import io.github.lwsjava.lws.lws_context_creation_info;
 import io.github.lwsjava.lws.lws_protocols;
@@ -32,6 +34,12 @@ public final class ContextSetup {
         info.options(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_VALIDATE_UTF8);
         // lws reads sockets through this per-thread buffer (4 KiB by default): larger reads, fewer passes
         info.pt_serv_buf_size(SERVICE_BUFFER);
+        Pointer loop = lwsj_loop(engine.nativeEngine());
+        if (loop != null && !loop.isNull()) {
+            // the engine's libuv loop, lent to lws (lws reads foreign_loops during lws_create_context only)
+            info.options(info.options() | LWS_SERVER_OPTION_LIBUV);
+            info.foreign_loops(retain(new PointerPointer<>(1).put(0, loop)));
+        }
         return info;
     }
 

@@ -85,7 +85,8 @@ public final class Engine {
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
                            boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter,
                            java.time.Duration idleTimeout, int maxPendingCalls, long maxPendingBytes, boolean jmx,
-                           TcpKeepAlive tcpKeepAlive) {
+                           TcpKeepAlive tcpKeepAlive, io.github.lwsjava.EventLoop eventLoop,
+                           io.github.lwsjava.EventLoop preferredLoop) {
     }
 
     /** TCP keep-alive (SO_KEEPALIVE) with its times in seconds and its probe count; null in Settings for none. */
@@ -259,8 +260,9 @@ public final class Engine {
 
     private void run() {
         try {
+            boolean libuv = libuv(settings.eventLoop(), settings.preferredLoop());
             nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize(),
-                    settings.idleTimeout().toMillis(), settings.deflate() ? LWSJ_CHECK_UTF8 : 0);
+                    settings.idleTimeout().toMillis(), (settings.deflate() ? LWSJ_CHECK_UTF8 : 0) | (libuv ? LWSJ_LIBUV : 0));
             if (nativeEngine == null || nativeEngine.isNull()) {
                 throw new OutOfMemoryError("no memory for the lwsj engine");
             }
@@ -282,7 +284,7 @@ public final class Engine {
         }
         try {
             while (running || (!connections.isEmpty() && System.nanoTime() < deadline)) {
-                lws_service(context, 0);
+                lwsj_service(nativeEngine, context);
                 readEvents();
                 drainCommands();
             }
@@ -294,7 +296,7 @@ public final class Engine {
                 wakeable = false;
             }
             // destroying the context delivers CLOSED for every connection still open
-            lws_context_destroy(context);
+            lwsj_context_destroy(nativeEngine, context);
             readEvents();
             for (Connection c : connectionsSnapshot()) {
                 c.closed(io.github.lwsjava.WebSocket.ABNORMAL_CLOSURE, "shut down",
@@ -305,6 +307,16 @@ public final class Engine {
             counters.unregister();
             stopped.complete(null);
         }
+    }
+
+    /** Whether this engine runs on libuv: asked for (null: not), or preferred where the native library has it. */
+    private static boolean libuv(io.github.lwsjava.EventLoop asked, io.github.lwsjava.EventLoop preferred) {
+        boolean built = lwsj_has_libuv() != 0;
+        if (asked == io.github.lwsjava.EventLoop.LIBUV && !built) {
+            throw new UnsupportedOperationException("EventLoop.LIBUV: this platform's native library ("
+                    + org.bytedeco.javacpp.Loader.getPlatform() + ") is built without libuv; use EventLoop.POLL");
+        }
+        return (asked != null ? asked : preferred) == io.github.lwsjava.EventLoop.LIBUV && built;
     }
 
     private void release() {

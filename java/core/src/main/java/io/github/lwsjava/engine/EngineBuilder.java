@@ -3,6 +3,8 @@ package io.github.lwsjava.engine;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import io.github.lwsjava.EventLoop;
+
 /**
  * The settings that the client's and the server's builders share: message and queue limits, permessage-deflate,
  * keep-alive, the idle time-out and where listeners run.
@@ -23,10 +25,17 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     private long maxPendingBytes = 16L << 20;
     private boolean jmx;
     private Engine.TcpKeepAlive tcpKeepAlive;
+    private EventLoop eventLoop;
 
-    /** @param idleTimeout the face's default {@link #idleTimeout} (zero: none) */
-    protected EngineBuilder(Duration idleTimeout) {
+    private final EventLoop preferredLoop;
+
+    /**
+     * @param idleTimeout the face's default {@link #idleTimeout} (zero: none)
+     * @param preferredLoop the face's default {@link #eventLoop}, where the native library has it
+     */
+    protected EngineBuilder(Duration idleTimeout, EventLoop preferredLoop) {
         this.idleTimeout = idleTimeout;
+        this.preferredLoop = preferredLoop;
     }
 
     @SuppressWarnings("unchecked")
@@ -196,9 +205,27 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
         return self();
     }
 
+    /**
+     * The event loop under lws. A server's default is {@link EventLoop#LIBUV} where the native library has it
+     * (Linux and macOS), a client's {@link EventLoop#POLL}: with a few connections poll() answers sooner (libuv
+     * makes two more system calls per message written), with hundreds or more libuv does (poll() scans every
+     * socket at every wake-up). A client that holds many connections should ask for LIBUV.
+     *
+     * @param loop the loop
+     * @return this builder
+     * @throws IllegalArgumentException when it is null
+     */
+    public B eventLoop(EventLoop loop) {
+        if (loop == null) {
+            throw new IllegalArgumentException("eventLoop null: EventLoop.LIBUV or EventLoop.POLL");
+        }
+        this.eventLoop = loop;
+        return self();
+    }
+
     /** {@return these settings, as the engine takes them} (internal: {@code Engine} is not exported) */
     public Engine.Settings settings() {
         return new Engine.Settings(maxMessageSize, fragmentSize, maxQueuedBytes, executor, deflate, pingAfterIdle,
-                hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx, tcpKeepAlive);
+                hangUpAfter, idleTimeout, maxPendingCalls, maxPendingBytes, jmx, tcpKeepAlive, eventLoop, preferredLoop);
     }
 }

@@ -78,7 +78,10 @@ import org.bytedeco.javacpp.tools.Logger;
                 "libwebsockets/lws-writeable.h"},
             // JavaCPP writes these in reverse on the linker line: -llwsj -lwebsockets -lssl -lcrypto -lz
             link = {"z", "crypto", "ssl", "websockets", "lwsj"},
-            library = "jnilws")
+            library = "jnilws"),
+        // libuv under lws (native/CMakeLists.txt LWSJ_LIBUV) on these platforms (a matching @Platform's link
+        // replaces the one above): -luv last on the linker line, after the libwebsockets that needs it
+        @Platform(value = {"linux", "macosx"}, link = {"uv", "z", "crypto", "ssl", "websockets", "lwsj"})
     })
 public class libwebsockets implements InfoMapper, BuildEnabled {
     static { org.bytedeco.javacpp.Loader.checkVersion("org.bytedeco", "javacpp"); }
@@ -172,6 +175,8 @@ public class libwebsockets implements InfoMapper, BuildEnabled {
             int tab = line.indexOf('\t');
             infoMap.put(new Info(line.substring(tab + 1)).define(line.charAt(0) == '1'));
         }
+        // lws's libuv helpers (lws_uv_getloop & co., uv_loop_t) stay out of the bindings: the C engine owns the loop
+        infoMap.put(new Info("LWS_WITH_LIBUV").define(false));
         skipUndefinedFunctions(infoMap, include, readSet(install.resolve("defined-symbols.txt")));
     }
 
