@@ -77,9 +77,10 @@ final class ServeCommand {
         for (int i = 0; i < config.vhosts().size(); i++) {
             ServerConfig.Vhost v = config.vhosts().get(i);
             String hostPort = ServerCommand.urlHost(v.host()) + ":" + ports.get(i);
-            out.println("vhost " + v.name() + ": listening on " + v.host() + ":" + ports.get(i) + ", "
-                    + (v.tls() ? "https://" : "http://") + hostPort + "/ and " + (v.tls() ? "wss://" : "ws://")
-                    + hostPort + "/  [" + where(configDir, v.file()) + "]");
+            boolean address = v.host().contains(":") || v.host().matches("[0-9.]+"); // not an interface's name
+            out.println("vhost " + v.name() + ": listening on " + v.host() + ":" + ports.get(i)
+                    + (address ? ", " + (v.tls() ? "https://" : "http://") + hostPort + "/ and "
+                    + (v.tls() ? "wss://" : "ws://") + hostPort + "/" : "") + "  [" + where(configDir, v.file()) + "]");
         }
         out.println(stopAfter > 0 ? "Stops after " + stopAfter / 1000.0 + " s, or on Ctrl-C." : "Ctrl-C stops it.");
         out.flush();
