@@ -3,9 +3,6 @@ package io.github.lwsjava.demo;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.lwsjava.client.WebSocketClient;
 import io.github.lwsjava.config.ConfigException;
@@ -82,33 +79,7 @@ final class ServeCommand {
                     + (address ? ", " + (v.tls() ? "https://" : "http://") + hostPort + "/ and "
                     + (v.tls() ? "wss://" : "ws://") + hostPort + "/" : "") + "  [" + where(configDir, v.file()) + "]");
         }
-        out.println(stopAfter > 0 ? "Stops after " + stopAfter / 1000.0 + " s, or on Ctrl-C." : "Ctrl-C stops it.");
-        out.flush();
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean closed = new AtomicBoolean();
-        Runnable stop = () -> {
-            if (closed.compareAndSet(false, true)) {
-                server.close();
-                out.println("server stopped");
-                out.flush();
-                stopped.countDown();
-            }
-        };
-        Thread hook = new Thread(stop, "lws-java-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            if (stopAfter > 0) {
-                if (!stopped.await(stopAfter, TimeUnit.MILLISECONDS)) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                    stop.run();
-                }
-            } else {
-                stopped.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServerCommand.runUntilStopped(server, stopAfter, out);
         return 0;
     }
 
@@ -117,5 +88,4 @@ final class ServeCommand {
         Path base = dir.toAbsolutePath().normalize();
         return file.startsWith(base) ? base.relativize(file).toString() : file.toString();
     }
-
 }
