@@ -27,7 +27,7 @@ asan="detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill
 asan="$asan:halt_on_error=1:log_path=$reports/asan"
 ubsan="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
 
-modules=java/testkit,presets,java/core,java/reliability-it,java/server-it,java/conformance
+modules=java/testkit,presets,java/core,java/config,java/reliability-it,java/server-it,java/conformance
 tests=()
 if [ "$smoke" = 1 ]; then
   modules=java/testkit,presets,java/core,java/reliability-it

@@ -4,8 +4,8 @@
 # qemu"). Opt-in: scripts/test.sh does not run it.
 #
 #   scripts/test-arm64.sh            the presets' raw-binding tests, the tests of java/testkit, java/core,
-#                                    java/server-it and java/micrometer, and the demo (scripts/demo.sh: echo server,
-#                                    client and bench over ws:// and wss://)
+#                                    java/config, java/server-it and java/micrometer, and the demo (scripts/demo.sh:
+#                                    echo server, client and bench over ws:// and wss://)
 #   scripts/test-arm64.sh --all      also the demo's integration tests and java/reliability-it (but one test, below)
 #   scripts/test-arm64.sh --smoke    the demo only, shortened (a check for CI: about a minute when warm)
 #   --install                        as root, first install what is missing (qemu-user-static, the cross compiler,
@@ -122,7 +122,7 @@ if [ "$smoke" = 0 ]; then
   totals presets
   stage_done "presets tests"
 
-  modules=(java/testkit java/core java/server-it java/micrometer)
+  modules=(java/testkit java/core java/config java/server-it java/micrometer)
   goal=package
   # tests that cannot pass under emulation, for reasons outside arm64 (the header); Surefire's excludes file adds to
   # each module's own excludes, where -Dtest would replace them
@@ -145,8 +145,9 @@ fi
 demo_jar=java/demo/target/lws-java-demo.jar
 section "the demo under qemu"
 if ! { [ -f "$demo_jar" ] && unzip -l "$demo_jar" "$so" >/dev/null 2>&1 &&
-       [ -z "$(find java/core/src java/core/pom.xml java/demo/src java/demo/pom.xml "$installed" -type f -newer "$demo_jar" -print | head -1)" ]; }; then
-  mvn_qemu demo-jar -pl java/testkit,java/core,java/demo package -DskipTests -Dmaven.javadoc.skip || true
+       [ -z "$(find java/core/src java/core/pom.xml java/config/src java/config/pom.xml java/demo/src java/demo/pom.xml \
+                   "$installed" -type f -newer "$demo_jar" -print | head -1)" ]; }; then
+  mvn_qemu demo-jar -pl java/testkit,java/core,java/config,java/demo package -DskipTests -Dmaven.javadoc.skip || true
 fi
 stage_done "demo jar"
 if unzip -l "$demo_jar" "$so" >/dev/null 2>&1; then

@@ -45,9 +45,17 @@ public final class ContextSetup {
 
     /** A protocol list: the given names, all served by the lwsj callback (id = index), then the terminator. */
     public lws_protocols protocols(String... names) {
+        return protocols(names, java.util.stream.IntStream.range(0, names.length).toArray());
+    }
+
+    /**
+     * A protocol list: the given names with the given ids (which the C engine reports events by; 0 is the one
+     * for connections without a subprotocol), all served by the lwsj callback, then the terminator.
+     */
+    public lws_protocols protocols(String[] names, int[] ids) {
         lws_protocols list = retain(new lws_protocols(names.length + 1).zero());
         for (int i = 0; i < names.length; i++) {
-            list.position(i).name(string(names[i])).rx_buffer_size(RX_BUFFER).id(i);
+            list.position(i).name(string(names[i])).rx_buffer_size(RX_BUFFER).id(ids[i]);
             lwsj_protocol_init(list);
         }
         return list.position(0);

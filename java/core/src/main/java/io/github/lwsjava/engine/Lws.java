@@ -65,6 +65,15 @@ public final class Lws {
         return lws_get_vhost_listen_port(lws_get_vhost(new io.github.lwsjava.lws.lws(pointer(wsi))));
     }
 
+    /**
+     * The index of the listener (in the server's list of vhosts) whose vhost took the connection wsi: the vhost's
+     * user pointer, which {@link ServerContext} sets to it.
+     */
+    public static int vhostIndex(long wsi) {
+        Pointer user = lws_vhost_user(lws_get_vhost(new io.github.lwsjava.lws.lws(pointer(wsi))));
+        return user == null ? 0 : (int) user.address(); // JavaCPP gives null for index 0's null pointer
+    }
+
     /** The System.Logger level of an lws log line of these LLL_* bits. */
     static System.Logger.Level level(int lll, String text) {
         for (String routine : ROUTINE) {

@@ -13,31 +13,35 @@ import io.github.lwsjava.engine.ServerContext;
 
 /**
  * Decides on each upgrade request (on the service thread of the context that received it; a server with several
- * service threads shares one admission): which handler takes it (subprotocol, else route, else the
- * default handler), whether the server has room and the filter agrees; registers the accepted connection with
- * its request until it closes.
+ * service threads shares one admission): which handler takes it (the subprotocol's, else the vhost's route for the
+ * path, else the vhost's default handler), whether the server has room and the filter agrees; registers the
+ * accepted connection with its request until it closes.
  */
 final class Admission {
 
-    private final List<String> protocolNames;
-    private final List<WebSocket.Listener> handlers; // by protocol index; 0: the default handler (may be null)
-    private final Map<String, WebSocket.Listener> routes;
+    /** What a vhost does with connections without a subprotocol: its routes by path, else its default handler. */
+    record Site(WebSocket.Listener defaultHandler, Map<String, WebSocket.Listener> routes) {
+    }
+
+    private final List<String> protocolNames; // by id
+    private final Map<Integer, WebSocket.Listener> handlers; // the subprotocols' by id
+    private final List<Site> sites;
+    private final List<ServerContext.Vhost> vhosts; // the listeners, by the index lws's vhost user holds
     private final WebSocketServer.UpgradeFilter filter;
     private final int maxConnections;
-    private final String host;
     /** The upgrade request of every live connection, by connection id (written on the service thread). */
     private final Map<Long, UpgradeRequest> requests = new ConcurrentHashMap<>();
     /** Accepted connections not yet closed. */
     private final AtomicInteger open = new AtomicInteger();
 
-    Admission(List<String> protocolNames, List<WebSocket.Listener> handlers, Map<String, WebSocket.Listener> routes,
-              WebSocketServer.UpgradeFilter filter, int maxConnections, String host) {
+    Admission(List<String> protocolNames, Map<Integer, WebSocket.Listener> handlers, List<Site> sites,
+              List<ServerContext.Vhost> vhosts, WebSocketServer.UpgradeFilter filter, int maxConnections) {
         this.protocolNames = protocolNames;
         this.handlers = handlers;
-        this.routes = routes;
+        this.sites = sites;
+        this.vhosts = vhosts;
         this.filter = filter;
         this.maxConnections = maxConnections;
-        this.host = host;
     }
 
     /** The request that opened connection c, or null when it is not open. */
@@ -47,15 +51,22 @@ final class Admission {
 
     /** An upgrade request for protocol (its headers readable now): a new connection's id, or -(HTTP status). */
     long upgrade(Engine e, long wsi, int protocol) {
-        WebSocket.Listener handler = protocol >= 0 && protocol < handlers.size() ? handlers.get(protocol) : null;
+        ServerContext.Vhost vhost = vhosts.get(Lws.vhostIndex(wsi));
+        WebSocket.Listener handler;
         UpgradeRequest request = null;
-        if (protocol == 0 && !routes.isEmpty()) { // no subprotocol: a route by path, else the default
-            request = UpgradeRequest.read(wsi, "");
-            WebSocket.Listener routed = routes.get(request.path());
-            if (routed == null && handler == null) {
-                return -404; // no route for this path and no default handler
+        if (protocol == 0) { // no subprotocol: the vhost's route by path, else its default handler
+            Site site = sites.get(vhost.site());
+            handler = site.defaultHandler();
+            if (!site.routes().isEmpty()) {
+                request = UpgradeRequest.read(wsi, "");
+                WebSocket.Listener routed = site.routes().get(request.path());
+                if (routed == null && handler == null) {
+                    return -404; // no route for this path and no default handler
+                }
+                handler = routed != null ? routed : handler;
             }
-            handler = routed != null ? routed : handler;
+        } else {
+            handler = handlers.get(protocol);
         }
         if (handler == null) {
             return -400; // no such protocol (or no default handler)
@@ -88,7 +99,7 @@ final class Admission {
         String pathAndQuery = request.query().isEmpty() ? request.path() : request.path() + "?" + request.query();
         String hostHeader = request.header("host");
         if (hostHeader == null || hostHeader.isBlank()) { // HTTP/1.0 without Host: the address listened on
-            hostHeader = ServerContext.hostAndPort(host, Lws.listenPort(wsi));
+            hostHeader = ServerContext.hostAndPort(vhost.host(), Lws.listenPort(wsi));
         }
         String url = (Lws.isTls(wsi) ? "wss://" : "ws://") + hostHeader + pathAndQuery;
         Connection c = new Connection(e, e.nextConnectionId(), handler, pathAndQuery, url, Map.of(), 256);

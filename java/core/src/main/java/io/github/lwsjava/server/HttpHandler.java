@@ -81,7 +81,6 @@ public interface HttpHandler {
                 throw new IllegalArgumentException("HTTP status " + status + " is outside 100-599");
             }
             headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
-            int size = 0;
             for (Map.Entry<String, String> h : headers.entrySet()) {
                 if (!io.github.lwsjava.engine.Rfc6455.isToken(h.getKey())) {
                     throw new IllegalArgumentException("invalid response header name '" + h.getKey() + "'");
@@ -91,11 +90,28 @@ public interface HttpHandler {
                     throw new IllegalArgumentException("invalid value for response header " + h.getKey() + ": '"
                             + v + "'");
                 }
-                size += h.getKey().length() + v.getBytes(UTF_8).length + 4;
             }
-            if (size > 3072) {
-                throw new IllegalArgumentException("response headers of " + size + " bytes: at most 3072");
+            int size = headerBytes(headers);
+            if (size > MAX_HEADER_BYTES) {
+                throw new IllegalArgumentException("response headers of " + size + " bytes: at most "
+                        + MAX_HEADER_BYTES);
             }
+        }
+
+        /** The most bytes of headers ("Name: value\r\n" each) a response may have, its vhost's headers included. */
+        static final int MAX_HEADER_BYTES = 3072;
+
+        private static int headerBytes(Map<String, String> headers) {
+            int size = 0;
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                size += h.getKey().length() + h.getValue().getBytes(UTF_8).length + 4;
+            }
+            return size;
+        }
+
+        /** The bytes its headers take ("Name: value\r\n" each). */
+        int headerBytes() {
+            return headerBytes(headers);
         }
 
         /**

@@ -1,15 +1,18 @@
 package io.github.lwsjava.server;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
@@ -18,7 +21,6 @@ import io.github.lwsjava.engine.Engine;
 import io.github.lwsjava.engine.EngineBuilder;
 import io.github.lwsjava.engine.HttpRequests;
 import io.github.lwsjava.engine.Lws;
-import io.github.lwsjava.engine.Rfc6455;
 import io.github.lwsjava.engine.ServerContext;
 import io.github.lwsjava.tls.TlsOptions;
 
@@ -47,50 +49,54 @@ public final class WebSocketServer implements AutoCloseable {
     private final List<Engine> engines = new ArrayList<>();
     private final Engine engine; // the first
     private final List<Integer> ports = new ArrayList<>();
-    /** The WebSocket protocols by index: 0 the default handler's, then the builder's subprotocols. */
+    /** The protocols' names by server-wide id: 0 the default handlers' (of every vhost), then subprotocols, mounts. */
     private final List<String> protocolNames = new ArrayList<>();
     private final Admission admission;
 
     private WebSocketServer(Builder config) {
         Lws.init();
-        List<WebSocket.Listener> handlers = new ArrayList<>();
+        List<ServerContext.Vhost> vhosts = config.vhosts();
+        List<VirtualHost> hosts = config.sites();
         protocolNames.add(DEFAULT_PROTOCOL);
-        handlers.add(config.defaultHandler);
-        for (Map.Entry<String, WebSocket.Listener> p : config.protocols.entrySet()) {
-            protocolNames.add(p.getKey());
-            handlers.add(p.getValue());
-        }
-        // each callback mount is served by a protocol of its own, after the WebSocket ones: lws matches the mounts
-        List<String> allProtocols = new ArrayList<>(protocolNames);
-        List<ServerContext.Mount> mounts = new ArrayList<>();
-        Map<Integer, HttpHandler> httpHandlers = new HashMap<>();
-        for (HttpMount m : config.mounts) {
-            String protocol = null;
-            if (m.handler() != null) {
-                protocol = HTTP_PROTOCOL + allProtocols.size();
-                httpHandlers.put(allProtocols.size(), m.handler());
-                allProtocols.add(protocol);
+        Map<Integer, WebSocket.Listener> handlers = new HashMap<>();
+        Map<Integer, HttpRoutes.Route> httpHandlers = new HashMap<>();
+        List<ServerContext.Site> sites = new ArrayList<>();
+        for (VirtualHost host : hosts) {
+            // lws matches the mounts; each callback mount is served by a protocol of its own, after the WebSocket ones
+            List<ServerContext.Protocol> protocols = new ArrayList<>();
+            protocols.add(new ServerContext.Protocol(DEFAULT_PROTOCOL, 0));
+            for (Map.Entry<String, WebSocket.Listener> p : host.protocols.entrySet()) {
+                handlers.put(protocolNames.size(), p.getValue());
+                protocols.add(new ServerContext.Protocol(p.getKey(), protocolNames.size()));
+                protocolNames.add(p.getKey());
             }
-            mounts.add(new ServerContext.Mount(m.mountpoint(), m.directory(), m.defaultDocument(), m.cacheMaxAge(),
-                    protocol));
+            List<ServerContext.Mount> mounts = new ArrayList<>();
+            for (VirtualHost.Mount m : host.mounts) {
+                mounts.add(mount(m, host, protocols, httpHandlers));
+            }
+            sites.add(new ServerContext.Site(List.copyOf(protocols), List.copyOf(mounts),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(host.headers)), host.accessLog));
         }
-        this.admission = new Admission(List.copyOf(protocolNames), handlers, Map.copyOf(config.routes),
-                config.upgradeFilter, config.maxConnections, config.host);
+        List<Admission.Site> admitting = new ArrayList<>();
+        for (VirtualHost host : hosts) {
+            admitting.add(new Admission.Site(host.defaultHandler, Map.copyOf(host.routes)));
+        }
+        this.admission = new Admission(List.copyOf(protocolNames), Map.copyOf(handlers), List.copyOf(admitting),
+                List.copyOf(vhosts), config.upgradeFilter, config.maxConnections);
         int n = config.serviceThreads;
         ServerContext.Share share = n == 1 ? ServerContext.Share.NONE : ServerContext.Share.FIRST;
-        this.engine = new Engine("lws-java-server", config.settings(), new ServerContext(allProtocols,
-                config.vhosts(), mounts, Map.copyOf(config.mimeTypes), ports::add, share));
+        this.engine = new Engine("lws-java-server", config.settings(), new ServerContext(List.copyOf(sites), vhosts,
+                ports::add, share));
         start(engine, httpHandlers);
         try {
             for (int i = 2; i <= n; i++) { // the others listen on the ports the first one got
                 List<ServerContext.Vhost> same = new ArrayList<>();
-                List<ServerContext.Vhost> vhosts = config.vhosts();
                 for (int v = 0; v < vhosts.size(); v++) {
                     ServerContext.Vhost vh = vhosts.get(v);
-                    same.add(new ServerContext.Vhost(vh.name(), vh.host(), ports.get(v), vh.tls()));
+                    same.add(new ServerContext.Vhost(vh.name(), vh.host(), ports.get(v), vh.tls(), vh.site()));
                 }
-                start(engine.sibling("lws-java-server-" + i, new ServerContext(allProtocols, same, mounts,
-                        Map.copyOf(config.mimeTypes), port -> { }, ServerContext.Share.MORE)), httpHandlers);
+                start(engine.sibling("lws-java-server-" + i, new ServerContext(List.copyOf(sites), same,
+                        port -> { }, ServerContext.Share.MORE)), httpHandlers);
             }
         } catch (RuntimeException failed) {
             close();
@@ -101,8 +107,35 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    /** A vhost's mount as lws takes it; a callback mount's handler gets a protocol (and id) of its own. */
+    private ServerContext.Mount mount(VirtualHost.Mount m, VirtualHost host, List<ServerContext.Protocol> protocols,
+                                      Map<Integer, HttpRoutes.Route> httpHandlers) {
+        if (m.files() != null) {
+            StaticFiles f = m.files();
+            Map<String, String> types = new LinkedHashMap<>(f.mimeTypes()); // the mount's own first
+            host.mimeTypes.forEach(types::putIfAbsent);
+            return new ServerContext.Mount(m.mountpoint(), ServerContext.MountKind.FILE,
+                    f.directory().toAbsolutePath().toString(), f.defaultDocument(), (int) f.cacheMaxAge().toSeconds(),
+                    f.cacheRevalidate(), f.cacheShared(), types);
+        }
+        if (m.handler() != null) {
+            int id = protocolNames.size();
+            String protocol = HTTP_PROTOCOL + id;
+            protocolNames.add(protocol);
+            protocols.add(new ServerContext.Protocol(protocol, id));
+            httpHandlers.put(id, new HttpRoutes.Route(m.handler(), HttpHandler.Response.MAX_HEADER_BYTES
+                    - host.headerBytes()));
+            return new ServerContext.Mount(m.mountpoint(), ServerContext.MountKind.CALLBACK, protocol, null, 0, false,
+                    false, Map.of());
+        }
+        boolean https = m.location().startsWith("https://");
+        return new ServerContext.Mount(m.mountpoint(), https ? ServerContext.MountKind.REDIRECT_HTTPS
+                : ServerContext.MountKind.REDIRECT_HTTP, m.location().substring(https ? 8 : 7), null, 0, false, false,
+                Map.of());
+    }
+
     /** Starts an engine with the server's hooks: the one admission, HTTP routes of its own (service thread). */
-    private void start(Engine e, Map<Integer, HttpHandler> httpHandlers) {
+    private void start(Engine e, Map<Integer, HttpRoutes.Route> httpHandlers) {
         HttpRoutes http = new HttpRoutes(httpHandlers);
         e.serverHooks(new Engine.ServerHooks() {
             @Override
@@ -168,7 +201,8 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Sends text to every open connection of the named protocol, from the service thread.
+     * Sends text to every open connection of the named protocol (on every vhost that has it), from the service
+     * thread.
      *
      * @param protocol the subprotocol's name; null for the connections without one (the default handler's and
      *                 the {@linkplain Builder#route routes'})
@@ -177,11 +211,12 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws WebSocketException of kind SHUTDOWN when the server is closed
      */
     public void broadcast(String protocol, String text) {
-        broadcast(protocolIndex(protocol), c -> c.sendText(text));
+        broadcast(protocolIds(protocol), c -> c.sendText(text));
     }
 
     /**
-     * Sends a binary message to every open connection of the named protocol, from the service thread.
+     * Sends a binary message to every open connection of the named protocol (on every vhost that has it), from
+     * the service thread.
      *
      * @param protocol the subprotocol's name; null for the connections without one
      * @param data the message: the bytes between position and limit, copied before this returns (the position
@@ -191,11 +226,12 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public void broadcast(String protocol, ByteBuffer data) {
         byte[] bytes = copy(data);
-        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+        broadcast(protocolIds(protocol), c -> c.sendBinary(bytes));
     }
 
     /**
-     * Sends a binary message to every open connection of the named protocol, from the service thread.
+     * Sends a binary message to every open connection of the named protocol (on every vhost that has it), from
+     * the service thread.
      *
      * @param protocol the subprotocol's name; null for the connections without one
      * @param data the message, copied before this returns
@@ -204,7 +240,7 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public void broadcast(String protocol, byte[] data) {
         byte[] bytes = data.clone();
-        broadcast(protocolIndex(protocol), c -> c.sendBinary(bytes));
+        broadcast(protocolIds(protocol), c -> c.sendBinary(bytes));
     }
 
     /**
@@ -228,15 +264,24 @@ public final class WebSocketServer implements AutoCloseable {
         broadcast(ALL_PROTOCOLS, c -> c.sendBinary(bytes));
     }
 
-    /** The protocol index for broadcasts to every connection. */
-    private static final int ALL_PROTOCOLS = -1;
+    /** The protocol ids for broadcasts to every connection. */
+    private static final Set<Integer> ALL_PROTOCOLS = null;
 
-    private int protocolIndex(String protocol) {
-        int index = protocol == null ? 0 : protocolNames.indexOf(protocol);
-        if (index < 0 || protocol != null && index == 0) {
+    /** The ids of the named protocol (null: the connections without a subprotocol) on every vhost. */
+    private Set<Integer> protocolIds(String protocol) {
+        if (protocol == null) {
+            return Set.of(0);
+        }
+        Set<Integer> ids = new HashSet<>();
+        for (int id = 1; id < protocolNames.size(); id++) {
+            if (protocolNames.get(id).equals(protocol) && !protocol.startsWith(HTTP_PROTOCOL)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
             throw new IllegalArgumentException("no protocol named '" + protocol + "'");
         }
-        return index;
+        return ids;
     }
 
     private static byte[] copy(ByteBuffer data) {
@@ -246,14 +291,15 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Queues a send to every open connection of protocol {@code index} ({@link #ALL_PROTOCOLS}: every one); a
+     * Queues a send to every open connection of the protocols {@code ids} ({@link #ALL_PROTOCOLS}: every one); a
      * connection whose queue is full misses the message (its future fails with QUEUE_FULL).
      */
-    private void broadcast(int index, java.util.function.Consumer<Connection> send) {
+    private void broadcast(Set<Integer> ids, Consumer<Connection> send) {
         for (Engine e : engines) {
             e.execute(() -> {
                 for (Connection c : e.connectionsSnapshot()) {
-                    if ((index == ALL_PROTOCOLS || c.protocolIndex() == index) && c.state() == WebSocket.State.OPEN) {
+                    if ((ids == null || ids.contains(c.protocolIndex()))
+                            && c.state() == WebSocket.State.OPEN) {
                         send.accept(c);
                     }
                 }
@@ -322,22 +368,27 @@ public final class WebSocketServer implements AutoCloseable {
         int check(UpgradeRequest request);
     }
 
-    /** A file mount (directory set) or a callback mount (handler set), as the builder was given it. */
-    private record HttpMount(String mountpoint, Path directory, String defaultDocument, int cacheMaxAge,
-                             HttpHandler handler) {
+    /** A listener of the builder's: its own site, or null for the default vhost's (the builder's own settings). */
+    private record Listener(String name, String host, int port, TlsOptions tls, VirtualHost site) {
     }
 
-    /** Server settings. */
+    /**
+     * Server settings: the listeners (the builder's host and port, and {@link #vhost vhosts}), what each serves,
+     * and the settings all share. The builder's own {@code handler}, {@code protocol}, {@code route},
+     * {@code staticFiles}, {@code http}, {@code redirect}, {@code mimeType}, {@code header} and {@code accessLog}
+     * set up the default vhost, which listens on {@link #host}:{@link #port} and is served by
+     * {@link #vhost(String, String, int, TlsOptions)} listeners too; a {@link #vhost(String, String, int, TlsOptions,
+     * Consumer) vhost with a setup of its own} serves only what that setup gives it. When the default vhost serves
+     * nothing and such vhosts exist, the builder's host and port do not listen. Vhosts on the same interface and
+     * port (not 0) share one listening socket, and lws gives each connection to the vhost named by its TLS SNI or
+     * Host header (else the first of them), as lwsws does.
+     */
     public static final class Builder extends EngineBuilder<Builder> {
         private String host = "127.0.0.1";
         private int port;
         private TlsOptions tls;
-        private final List<ServerContext.Vhost> extraVhosts = new ArrayList<>();
-        private WebSocket.Listener defaultHandler;
-        private final Map<String, WebSocket.Listener> protocols = new LinkedHashMap<>();
-        private final Map<String, WebSocket.Listener> routes = new LinkedHashMap<>();
-        private final List<HttpMount> mounts = new ArrayList<>();
-        private final Map<String, String> mimeTypes = new LinkedHashMap<>();
+        private final VirtualHost main = new VirtualHost();
+        private final List<Listener> extraVhosts = new ArrayList<>();
         private UpgradeFilter upgradeFilter;
         private int maxConnections;
         private int serviceThreads = 1;
@@ -345,7 +396,6 @@ public final class WebSocketServer implements AutoCloseable {
         private Builder() {
             super(Duration.ofSeconds(30), io.github.lwsjava.EventLoop.LIBUV);
         }
-
         /**
          * The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface).
          *
@@ -388,21 +438,60 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
-         * Another vhost on its own port, plain or TLS, serving the same protocols and mounts.
+         * Another vhost on its own port, plain or TLS, serving what the default vhost serves (the builder's own
+         * handlers, protocols, routes and mounts).
          *
          * @param name the vhost's name
          * @param host the interface to listen on
          * @param port 0 to 65535
          * @param tls its TLS settings; null for plain ws://
          * @return this builder
-         * @throws IllegalArgumentException when the port is outside 0-65535
+         * @throws IllegalArgumentException when the host is empty or the port is outside 0-65535
          */
         public Builder vhost(String name, String host, int port, TlsOptions tls) {
+            extraVhosts.add(listener(name, host, port, tls, null));
+            return this;
+        }
+
+        /**
+         * Another vhost on its own port, plain or TLS, that serves only what setup gives it: its own handlers,
+         * subprotocols, routes, mounts, response headers and access log (lws's per-vhost protocol list and
+         * mounts). The server's other settings (limits, keep-alive, upgrade filter, executor, ...) are shared.
+         *
+         * <pre>{@code
+         * builder.vhost("admin", "127.0.0.1", 9090, null, v -> v
+         *         .protocol("status", statusListener)
+         *         .staticFiles("/", Path.of("admin-ui"))
+         *         .header("X-Frame-Options", "DENY"));
+         * }</pre>
+         *
+         * @param name the vhost's name
+         * @param host the interface to listen on
+         * @param port 0 to 65535
+         * @param tls its TLS settings; null for plain ws://
+         * @param setup sets up what the vhost serves
+         * @return this builder
+         * @throws IllegalArgumentException when the host is empty or the port is outside 0-65535, or what setup
+         *         throws
+         */
+        public Builder vhost(String name, String host, int port, TlsOptions tls, Consumer<VirtualHost> setup) {
+            VirtualHost site = new VirtualHost();
+            setup.accept(site);
+            extraVhosts.add(listener(name, host, port, tls, site));
+            return this;
+        }
+
+        private static Listener listener(String name, String host, int port, TlsOptions tls, VirtualHost site) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is outside 0-65535");
             }
-            extraVhosts.add(new ServerContext.Vhost(name, host, port, tls));
-            return this;
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("vhost " + name + ": host is empty");
+            }
+            if (name == null || name.isBlank() || name.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+                throw new IllegalArgumentException("invalid vhost name '" + name + "'");
+            }
+            return new Listener(name, host, port, tls, site);
         }
 
         /**
@@ -411,9 +500,10 @@ public final class WebSocketServer implements AutoCloseable {
          *
          * @param handler receives each such connection's events (on the service thread, or the executor)
          * @return this builder
+         * @see VirtualHost#handler
          */
         public Builder handler(WebSocket.Listener handler) {
-            this.defaultHandler = handler;
+            main.handler(handler);
             return this;
         }
 
@@ -424,12 +514,10 @@ public final class WebSocketServer implements AutoCloseable {
          * @param handler receives each such connection's events
          * @return this builder
          * @throws IllegalArgumentException naming an invalid name
+         * @see VirtualHost#protocol
          */
         public Builder protocol(String name, WebSocket.Listener handler) {
-            if (!Rfc6455.isToken(name) || name.startsWith("lws-java-")) {
-                throw new IllegalArgumentException("invalid protocol name '" + name + "'");
-            }
-            protocols.put(name, handler);
+            main.protocol(name, handler);
             return this;
         }
 
@@ -448,13 +536,7 @@ public final class WebSocketServer implements AutoCloseable {
          *         the handler is null
          */
         public Builder route(String path, WebSocket.Listener handler) {
-            if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-                throw new IllegalArgumentException("route path '" + path + "' must start with / and have no query");
-            }
-            if (handler == null) {
-                throw new IllegalArgumentException("route " + path + " has no handler");
-            }
-            routes.put(path, handler);
+            main.route(path, handler);
             return this;
         }
 
@@ -475,28 +557,40 @@ public final class WebSocketServer implements AutoCloseable {
          * @param mountpoint where, starting with "/" ("/" for the root)
          * @param directory the files
          * @return this builder
-         * @throws IllegalArgumentException when the mountpoint does not start with / or the directory does not exist
+         * @throws IllegalArgumentException when the mountpoint is malformed or taken, or the directory does not exist
          */
         public Builder staticFiles(String mountpoint, Path directory) {
-            return staticFiles(mountpoint, directory, "index.html", Duration.ZERO);
+            main.staticFiles(mountpoint, directory);
+            return this;
         }
 
         /**
-         * Serves the files of a directory, with a default document and a Cache-Control max-age.
+         * Serves the files of a directory, with a default document and a Cache-Control max-age
+         * ("must-revalidate, private, max-age=N").
          *
          * @param mountpoint where, starting with "/"
          * @param directory the files
          * @param defaultDocument the file served for the directory itself
-         * @param cacheMaxAge the max-age; zero for no caching headers
+         * @param cacheMaxAge the max-age; zero for no caching ("no-store")
          * @return this builder
-         * @throws IllegalArgumentException when the mountpoint does not start with / or the directory does not exist
+         * @throws IllegalArgumentException when the mountpoint is malformed or taken, or the directory does not exist
          */
         public Builder staticFiles(String mountpoint, Path directory, String defaultDocument, Duration cacheMaxAge) {
-            checkMountpoint(mountpoint);
-            if (directory == null || !Files.isDirectory(directory)) {
-                throw new IllegalArgumentException("static files directory '" + directory + "' does not exist");
-            }
-            mounts.add(new HttpMount(mountpoint, directory, defaultDocument, (int) cacheMaxAge.toSeconds(), null));
+            main.staticFiles(mountpoint, StaticFiles.of(directory).defaultDocument(defaultDocument)
+                    .cache(cacheMaxAge, true, false));
+            return this;
+        }
+
+        /**
+         * Serves files under a mountpoint with these settings (default document, caching, MIME types).
+         *
+         * @param mountpoint where, starting with "/"
+         * @param files the directory and how lws serves it
+         * @return this builder
+         * @throws IllegalArgumentException when the mountpoint is malformed or taken
+         */
+        public Builder staticFiles(String mountpoint, StaticFiles files) {
+            main.staticFiles(mountpoint, files);
             return this;
         }
 
@@ -510,25 +604,59 @@ public final class WebSocketServer implements AutoCloseable {
          * @throws IllegalArgumentException when either is malformed
          */
         public Builder mimeType(String extension, String contentType) {
-            if (extension == null || !extension.matches("\\.?[A-Za-z0-9_+-]+") || contentType == null
-                    || !contentType.contains("/")) {
-                throw new IllegalArgumentException("mimeType(" + extension + ", " + contentType + ")");
-            }
-            mimeTypes.put(extension.startsWith(".") ? extension : "." + extension, contentType);
+            main.mimeType(extension, contentType);
             return this;
         }
 
         /**
-         * Answers GET and POST requests under a mountpoint with a handler (on the service thread: be quick).
+         * Answers the requests under a mountpoint with a handler (on the service thread: be quick).
          *
          * @param mountpoint where, starting with "/"
          * @param handler answers the requests
          * @return this builder
-         * @throws IllegalArgumentException when the mountpoint does not start with /
+         * @throws IllegalArgumentException when the mountpoint is malformed or taken
          */
         public Builder http(String mountpoint, HttpHandler handler) {
-            checkMountpoint(mountpoint);
-            mounts.add(new HttpMount(mountpoint, null, null, 0, handler));
+            main.http(mountpoint, handler);
+            return this;
+        }
+
+        /**
+         * Answers every request under a mountpoint with 301 to a location ({@link VirtualHost#redirect}).
+         *
+         * @param mountpoint where, starting with "/"
+         * @param location an absolute http:// or https:// URL
+         * @return this builder
+         * @throws IllegalArgumentException when the mountpoint or the location is malformed
+         */
+        public Builder redirect(String mountpoint, String location) {
+            main.redirect(mountpoint, location);
+            return this;
+        }
+
+        /**
+         * Adds a header to every HTTP response of the default vhost ({@link VirtualHost#header}), e.g.
+         * Content-Security-Policy.
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return this builder
+         * @throws IllegalArgumentException naming an invalid name or value, or when the headers exceed 1 KiB
+         */
+        public Builder header(String name, String value) {
+            main.header(name, value);
+            return this;
+        }
+
+        /**
+         * Has lws append a line per HTTP request of the default vhost to a file ({@link VirtualHost#accessLog}).
+         *
+         * @param file the log file; null for none
+         * @return this builder
+         * @throws IllegalArgumentException when the file's directory does not exist
+         */
+        public Builder accessLog(Path file) {
+            main.accessLog(file);
             return this;
         }
 
@@ -571,26 +699,76 @@ public final class WebSocketServer implements AutoCloseable {
          *
          * @return the server, listening
          * @throws IllegalStateException when it cannot listen (the reason, e.g. the errno's text or a TLS file's
-         *         problem, is in the message) or has neither handler, route, protocol nor HTTP mount
+         *         problem, is in the message), has neither handler, route, protocol nor HTTP mount, or a vhost of
+         *         its own serves nothing
          */
         public WebSocketServer build() {
-            if (defaultHandler == null && routes.isEmpty() && protocols.isEmpty() && mounts.isEmpty()) {
+            boolean ownVhosts = extraVhosts.stream().anyMatch(l -> l.site() != null);
+            if (main.isEmpty() && !ownVhosts) {
                 throw new IllegalStateException("a server needs a handler, a route, a protocol or an HTTP mount");
+            }
+            for (Listener l : extraVhosts) {
+                if (l.site() != null && l.site().isEmpty()) {
+                    throw new IllegalStateException("vhost " + l.name() + " serves nothing: give it a handler, a"
+                            + " route, a protocol or an HTTP mount");
+                }
+                if (l.site() == null && main.isEmpty()) {
+                    throw new IllegalStateException("vhost " + l.name() + " serves what the default vhost serves,"
+                            + " which is nothing");
+                }
+            }
+            List<ServerContext.Vhost> vhosts = vhosts();
+            ServerContext listeners = new ServerContext(List.of(), vhosts, p -> { }, ServerContext.Share.NONE);
+            for (int i = 0; i < vhosts.size(); i++) {
+                int other = listeners.sharedWith(i);
+                if (other >= 0) {
+                    ServerContext.Vhost a = vhosts.get(other);
+                    ServerContext.Vhost b = vhosts.get(i);
+                    if ((a.tls() == null) != (b.tls() == null) || a.name().equals(b.name())) {
+                        throw new IllegalStateException("vhosts " + a.name() + " and " + b.name() + " share "
+                                + ServerContext.hostAndPort(b.host(), b.port()) + ": vhosts on one port need names"
+                                + " of their own (lws picks one by the Host header or TLS SNI) and must all be TLS"
+                                + " or all plain");
+                    }
+                }
             }
             return new WebSocketServer(this);
         }
 
-        private List<ServerContext.Vhost> vhosts() {
-            List<ServerContext.Vhost> all = new ArrayList<>();
-            all.add(new ServerContext.Vhost("default", host, port, tls));
-            all.addAll(extraVhosts);
+        /** The listeners in order: the builder's own (unless it serves nothing), then the vhosts. */
+        private List<Listener> listeners() {
+            List<Listener> all = new ArrayList<>();
+            if (!main.isEmpty()) {
+                all.add(new Listener("default", host, port, tls, main));
+            }
+            for (Listener l : extraVhosts) {
+                all.add(l.site() == null ? new Listener(l.name(), l.host(), l.port(), l.tls(), main) : l);
+            }
             return all;
         }
 
-        private static void checkMountpoint(String mountpoint) {
-            if (mountpoint == null || !mountpoint.startsWith("/") || mountpoint.length() > 255) {
-                throw new IllegalArgumentException("mountpoint '" + mountpoint + "' must start with /");
+        /** What the listeners serve, each once, in the order of their first listener. */
+        private List<VirtualHost> sites() {
+            List<VirtualHost> sites = new ArrayList<>();
+            for (Listener l : listeners()) {
+                if (sites.stream().noneMatch(s -> s == l.site())) {
+                    sites.add(l.site());
+                }
             }
+            return sites;
+        }
+
+        private List<ServerContext.Vhost> vhosts() {
+            List<VirtualHost> sites = sites();
+            List<ServerContext.Vhost> all = new ArrayList<>();
+            for (Listener l : listeners()) {
+                int site = 0;
+                while (sites.get(site) != l.site()) {
+                    site++;
+                }
+                all.add(new ServerContext.Vhost(l.name(), l.host(), l.port(), l.tls(), site));
+            }
+            return List.copyOf(all);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import io.github.lwsjava.client.WebSocketClient;
 
 /**
- * The lws-java echo demo: {@code java -jar lws-java-demo.jar server|client|bench [options]}.
+ * The lws-java echo demo: {@code java -jar lws-java-demo.jar server|serve|client|bench [options]}.
  *
  * <p>Exit status: 0 success, 1 the run failed (no connection, a missing or wrong echo), 2 a bad command line.
  */
@@ -30,6 +30,7 @@ public final class EchoDemo {
 
             Commands:
               server    run an echo server: ws:// (wss:// with --tls) and a web page on the same port
+              serve     run a server configured as lwsws is: serve --config DIR (conf and conf.d/, JSON)
               client    send messages to an echo server and print the echoes
               bench     measure round trips per second and latency percentiles against an echo server
               version   print the versions of the demo, lws-java and libwebsockets
@@ -43,7 +44,8 @@ public final class EchoDemo {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s [%3$s] %5$s%6$s%n");
         }
-        if (args.length > 0 && !args[0].equals("server") && !Boolean.getBoolean("lwsjava.demo.lwsLog")) {
+        if (args.length > 0 && !args[0].equals("server") && !args[0].equals("serve")
+                && !Boolean.getBoolean("lwsjava.demo.lwsLog")) {
             // the client's failures (TLS, refused connection) are reported once, by the demo, not also by lws
             LWS_LOG.setLevel(java.util.logging.Level.OFF);
         }
@@ -75,6 +77,9 @@ public final class EchoDemo {
                 case "server" -> {
                     return new ServerCommand(out, err).run(rest);
                 }
+                case "serve" -> {
+                    return new ServeCommand(out).run(rest);
+                }
                 case "client" -> {
                     return new ClientCommand(out, err).run(rest);
                 }
@@ -82,7 +87,7 @@ public final class EchoDemo {
                     return new BenchCommand(out, err).run(rest);
                 }
                 default -> throw new Options.UsageError("unknown command '" + command
-                        + "' (commands: server, client, bench, version; see --help)");
+                        + "' (commands: server, serve, client, bench, version; see --help)");
             }
         } catch (Options.UsageError e) {
             String where = command.startsWith("-") || !isCommand(command) ? "" : command + ": ";
@@ -100,7 +105,7 @@ public final class EchoDemo {
     }
 
     private static boolean isCommand(String c) {
-        return c.equals("server") || c.equals("client") || c.equals("bench");
+        return c.equals("server") || c.equals("serve") || c.equals("client") || c.equals("bench");
     }
 
     static String version() {

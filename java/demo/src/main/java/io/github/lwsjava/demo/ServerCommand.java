@@ -105,8 +105,17 @@ final class ServerCommand {
         }
         out.println("listening: " + wsUrl);
         out.println("web page:  " + pageUrl);
-        out.println(stopAfter > 0 ? "Stops after " + stopAfter / 1000.0 + " s, or on Ctrl-C." : "Ctrl-C stops it.");
+        runUntilStopped(server, stopAfter, out);
+        return 0;
+    }
 
+    /**
+     * Says how the server stops, then serves until Ctrl-C (a shutdown hook) or, when stopAfter is above 0, that
+     * many milliseconds; closes it and says so.
+     */
+    static void runUntilStopped(WebSocketServer server, long stopAfter, PrintStream out) {
+        out.println(stopAfter > 0 ? "Stops after " + stopAfter / 1000.0 + " s, or on Ctrl-C." : "Ctrl-C stops it.");
+        out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable stop = () -> {
@@ -131,7 +140,6 @@ final class ServerCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
     }
 
     /** Starts an echo server (also used by {@code bench} without a URL); throws Failure when it cannot listen. */

@@ -49,6 +49,7 @@ class EchoDemoIT {
     @CsvSource(delimiter = '|', value = {
             "--help|               server",
             "server --help|        --port",
+            "serve --help|         --config",
             "client --help|        --insecure",
             "bench --help|         --duration",
             "help|                 bench",
@@ -69,6 +70,8 @@ class EchoDemoIT {
             "server --bogus|                       unknown option --bogus",
             "server --port|                        option --port needs a value",
             "server --cert /no/such/file --key x|  --cert: '/no/such/file' is not a readable file",
+            "serve|                                --config DIR is missing",
+            "serve --config|                       option --config needs a value",
             "client|                               missing URL",
             "client foo://example|                 must start with ws:// or wss://",
             "client ws://|                         ws://",

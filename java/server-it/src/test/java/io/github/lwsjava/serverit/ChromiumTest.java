@@ -89,28 +89,36 @@ class ChromiumTest {
                 })
                 .build()) {
             String pageUrl = "http://127.0.0.1:" + server.port() + "/";
-            Path profile = Files.createDirectories(tmp.resolve("profile"));
-            List<String> command = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
-                    "--remote-debugging-port=0", pageUrl));
-            Process chrome = io.github.lwsjava.testkit.ForeignProcess.withoutSanitizer(new ProcessBuilder(command)).redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("chromium.log").toFile()).start();
-            try {
-                String dom = readOut(chrome, profile, pageUrl, tmp.resolve("chromium.log"));
-                assertEquals("received [echo: hello from true chromium] protocol=chat", dom);
-                assertEquals("hello from true chromium", heard.poll(5, TimeUnit.SECONDS));
-                UpgradeRequest upgrade = upgrades.poll(5, TimeUnit.SECONDS);
-                assertEquals("/chat", upgrade.path());
-                assertEquals("from=page", upgrade.query());
-                assertEquals(pageUrl.substring(0, pageUrl.length() - 1), upgrade.header("origin"));
-                assertTrue(upgrade.header("user-agent").contains("Chrome"), upgrade.header("user-agent"));
-                assertEquals(1000, closes.poll(10, TimeUnit.SECONDS));
-            } finally {
-                chrome.descendants().forEach(ProcessHandle::destroyForcibly);
-                chrome.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            String dom = pageResult(browser, tmp, pageUrl);
+            assertEquals("received [echo: hello from true chromium] protocol=chat", dom);
+            assertEquals("hello from true chromium", heard.poll(5, TimeUnit.SECONDS));
+            UpgradeRequest upgrade = upgrades.poll(5, TimeUnit.SECONDS);
+            assertEquals("/chat", upgrade.path());
+            assertEquals("from=page", upgrade.query());
+            assertEquals(pageUrl.substring(0, pageUrl.length() - 1), upgrade.header("origin"));
+            assertTrue(upgrade.header("user-agent").contains("Chrome"), upgrade.header("user-agent"));
+            assertEquals(1000, closes.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Opens pageUrl in headless Chromium (its profile and log under tmp) and returns the text of the page's #out
+     * once it is no longer "waiting" (up to 60 s); Chromium is stopped before this returns.
+     */
+    static String pageResult(Path browser, Path tmp, String pageUrl) throws Exception {
+        Path profile = Files.createDirectories(tmp.resolve("profile"));
+        List<String> command = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0", pageUrl));
+        Process chrome = io.github.lwsjava.testkit.ForeignProcess.withoutSanitizer(new ProcessBuilder(command))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log").toFile()).start();
+        try {
+            return readOut(chrome, profile, pageUrl, tmp.resolve("chromium.log"));
+        } finally {
+            chrome.descendants().forEach(ProcessHandle::destroyForcibly);
+            chrome.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -55,6 +55,15 @@ final class RawHttp implements AutoCloseable {
         return readHead();
     }
 
+    /** Sends a GET for path with this Host header and reads the response's head and its body (Content-Length). */
+    String get(String path, String host) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(ISO_8859_1));
+        out.flush();
+        Head head = readHead();
+        byte[] body = in.readNBytes(Integer.parseInt(head.headers().getOrDefault("content-length", "0")));
+        return head.status() + " " + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Reads a response's status line and headers. */
     Head readHead() throws IOException {
         String status = readLine();
