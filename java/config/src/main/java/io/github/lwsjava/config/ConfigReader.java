@@ -117,8 +117,8 @@ final class ConfigReader {
         Node pingPong = globals.get("ws-pingpong-secs");
         if (pingPong != null) { // lwsws's meaning: confirm idle established connections this often
             int seconds = pingPong.integer(1, 3600);
-            // lws hangs up on peers that stop answering; the idle time-out would close live ones, because lws
-            // does not report the empty pongs that answer its own pings (ops-ws.c), so lws-java never sees them
+            // lws hangs up on peers that stop answering, which replaces the idle time-out (that one, 30 s by
+            // default, would close a quiet peer before a ping every more than 30 s had been answered)
             builder.keepAlive(Duration.ofSeconds(seconds), Duration.ofSeconds(2L * seconds)).idleTimeout(Duration.ZERO);
         }
         Node initSsl = globals.get("init-ssl");

@@ -78,6 +78,35 @@ class IdleTimeoutTest {
         }
     }
 
+    /**
+     * lws's keep-alive pings are empty, and so are the pongs that answer them: they count as activity (lws patch
+     * 0042), so a quiet peer that answers pings outlives the idle time-out, and the server's onPong hears them.
+     */
+    @Test
+    void answeredKeepAlivePingsKeepAQuietPeer() throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
+        try (WebSocketServer server = WebSocketServer.builder().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(4))
+                .idleTimeout(Duration.ofMillis(2500)).handler(new WebSocket.Listener() {
+                    @Override
+                    public void onPong(WebSocket ws, java.nio.ByteBuffer payload) {
+                        pongs.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason) {
+                        closed.complete(code);
+                    }
+                }).build();
+             WebSocketClient client = WebSocketClient.create()) {
+            WebSocket ws = client.connect("ws://127.0.0.1:" + server.port() + "/quiet").get(10, TimeUnit.SECONDS);
+            Thread.sleep(6_000); // more than twice the idle time-out, without a message either way
+            assertFalse(closed.isDone(), () -> "closed with " + closed.join() + " although it answered every ping");
+            assertEquals(WebSocket.State.OPEN, ws.state());
+            assertTrue(pongs.get() >= 2, "the server heard " + pongs.get() + " pongs");
+        }
+    }
+
     @Test
     void aServerClosesIdleConnectionsAfter30sByDefault() {
         // the default is a documented number; waiting 30 s here would prove nothing more
