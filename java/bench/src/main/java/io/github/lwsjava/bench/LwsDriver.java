@@ -18,7 +18,7 @@ final class LwsDriver implements Driver {
         if (tls.enabled()) {
             b.tls(TlsOptions.defaults().trust(tls.caPem));
         }
-        client = b.build();
+        client = LwsOptions.apply(b).build();
     }
 
     @Override
@@ -45,7 +45,7 @@ final class LwsDriver implements Driver {
 
         @Override
         public void onText(WebSocket webSocket, String text) {
-            sink.onMessage(this, true, text.length());
+            sink.onText(this, text);
         }
 
         @Override
