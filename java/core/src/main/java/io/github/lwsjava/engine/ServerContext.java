@@ -93,10 +93,7 @@ public record ServerContext(List<String> protocols, List<Vhost> vhosts, List<Mou
         setup.serverTls(vinfo, v.tls());
         setup.tcpKeepAlive(vinfo, settings.tcpKeepAlive());
         Path caFile = caPemAsFile(vinfo, v.tls(), setup);
-        var keepAlive = setup.keepAlive(settings.pingAfterIdle(), settings.hangUpAfter());
-        if (keepAlive != null) {
-            vinfo.retry_and_idle_policy(keepAlive);
-        }
+        vinfo.retry_and_idle_policy(setup.keepAlive(settings.pingAfterIdle(), settings.hangUpAfter()));
         vinfo.mounts(mounts(engine, setup));
         lws_vhost vhost;
         try {
