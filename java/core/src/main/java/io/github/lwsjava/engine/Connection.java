@@ -514,7 +514,7 @@ public final class Connection implements WebSocket {
     /** A client's upgrade was answered with status instead of 101: the answer's headers are readable now. */
     void refused(int status, long wsi) {
         refusedStatus = status;
-        refusedHeaders = HttpHeaders.read(wsi, new byte[8192]);
+        refusedHeaders = HttpHeaders.read(wsi);
     }
 
     void connectFailed(String lwsMessage) {

@@ -3,6 +3,7 @@ package io.github.lwsjava.engine;
 import static io.github.lwsjava.lws.global.libwebsockets.*;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -16,14 +17,22 @@ public final class HttpHeaders {
     private HttpHeaders() {
     }
 
+    /** Bytes of the scratch buffer: the longest header value (or all custom headers) read. */
+    static final int SCRATCH = 8192;
+
     /**
-     * The headers of wsi by lower-case name: lws's known tokens, then the custom ones ("x-api-key"). The buffer
-     * is scratch space for the copies (one per request: lws keeps about 90 header tokens).
+     * Each thread's scratch buffer for lws's copies (direct: a byte[] would be copied in and out whole by JNI at
+     * every one of the ~90 header tokens asked per request). Only service threads read headers.
      */
-    static Map<String, String> read(long wsi, byte[] buffer) {
+    private static final ThreadLocal<ByteBuffer> SCRATCH_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH));
+
+    /** The headers of wsi by lower-case name: lws's known tokens, then the custom ones ("x-api-key"). */
+    static Map<String, String> read(long wsi) {
+        ByteBuffer scratch = SCRATCH_BUFFER.get();
         Map<String, String> headers = new TreeMap<>();
         for (int token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
-            String value = header(wsi, token, buffer);
+            String value = header(wsi, token, scratch);
             if (value != null) {
                 BytePointer tokenName = lws_token_to_string(token);
                 String name = tokenName == null ? null : tokenName.getString();
@@ -33,7 +42,9 @@ public final class HttpHeaders {
             }
         }
         // the headers lws has no token for, all in one call: "name:\0value\0" pairs
-        int used = lwsj_custom_headers(wsi, buffer, buffer.length);
+        int used = lwsj_custom_headers(wsi, scratch, SCRATCH);
+        byte[] buffer = new byte[Math.max(0, used)];
+        scratch.get(0, buffer);
         for (int start = 0; start < used; ) {
             int nameEnd = indexOfNul(buffer, start);
             int valueEnd = indexOfNul(buffer, nameEnd + 1);
@@ -65,23 +76,38 @@ public final class HttpHeaders {
 
     /** The upgrade request of wsi, during the upgrade event (lws frees the headers after the handshake). */
     public static Upgrade upgrade(long wsi) {
-        byte[] buffer = new byte[8192];
-        Map<String, String> headers = read(wsi, buffer);
-        String path = header(wsi, WSI_TOKEN_GET_URI, buffer);
-        String query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
-        return new Upgrade(path == null ? "/" : path, query == null ? "" : query, headers, peer(wsi, buffer));
+        Map<String, String> headers = read(wsi);
+        String path = header(wsi, WSI_TOKEN_GET_URI);
+        String query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+        return new Upgrade(path == null ? "/" : path, query == null ? "" : query, headers, peer(wsi));
     }
 
     /** The address of wsi's peer, as text. */
-    static String peer(long wsi, byte[] buffer) {
-        buffer[0] = 0;
-        lwsj_peer(wsi, buffer, buffer.length);
-        return new String(buffer, 0, indexOfNul(buffer, 0), UTF_8);
+    static String peer(long wsi) {
+        ByteBuffer scratch = SCRATCH_BUFFER.get();
+        scratch.put(0, (byte) 0);
+        lwsj_peer(wsi, scratch, SCRATCH);
+        int n = 0;
+        while (n < SCRATCH && scratch.get(n) != 0) {
+            n++;
+        }
+        return string(scratch, n);
     }
 
     /** Header token of wsi (enum lws_token_indexes), or null when absent. */
-    static String header(long wsi, int token, byte[] buffer) {
-        int n = lwsj_header(wsi, token, buffer, buffer.length);
-        return n < 0 ? null : new String(buffer, 0, n, UTF_8);
+    static String header(long wsi, int token) {
+        return header(wsi, token, SCRATCH_BUFFER.get());
+    }
+
+    private static String header(long wsi, int token, ByteBuffer scratch) {
+        int n = lwsj_header(wsi, token, scratch, SCRATCH);
+        return n < 0 ? null : string(scratch, n);
+    }
+
+    /** The first n bytes of the scratch buffer as UTF-8. */
+    private static String string(ByteBuffer scratch, int n) {
+        byte[] bytes = new byte[n];
+        scratch.get(0, bytes);
+        return new String(bytes, UTF_8);
     }
 }

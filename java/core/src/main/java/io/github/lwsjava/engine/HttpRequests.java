@@ -69,10 +69,9 @@ public final class HttpRequests {
         if (method == null) {
             return null;
         }
-        byte[] buffer = new byte[8192];
-        String path = HttpHeaders.header(wsi, method.uriToken, buffer);
-        String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS, buffer);
-        Map<String, String> headers = HttpHeaders.read(wsi, buffer);
+        String path = HttpHeaders.header(wsi, method.uriToken);
+        String query = HttpHeaders.header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+        Map<String, String> headers = HttpHeaders.read(wsi);
         return new Head(method.name(), path == null ? uri : path, query == null ? "" : query, headers,
                 method.bodyComes(headers.get("content-length")));
     }
