@@ -12,7 +12,7 @@
 #   --n N        connections of the single-process pairs (default: 19,000, or 1,000 fewer than the fd hard limit)
 #   --split "TOTAL PROCS"  TOTAL connections over PROCS client processes, each against its own server process, at
 #                once (default "50000 3"); "0 0" skips it. Pairs lws:lws and netty:netty.
-#   --reps R     repetitions (default 1; medians are reported)
+#   --reps R     repetitions (default 3, --quick 1; medians are reported)
 #   --pairs P    the single-process pairs, client:server (default "lws:lws netty:netty lws:netty netty:lws")
 #   --ports K    server ports per server process, the connections spread over them (default 4; see below)
 #   --inflight K handshakes in flight per client (default 1000: within the listen backlog of both servers)
@@ -32,7 +32,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-quick=0 reps=1 build=1 docs=1 ports=4 inflight=1000 n="" split="50000 3"
+quick=0 reps="" build=1 docs=1 ports=4 inflight=1000 n="" split="50000 3"
 pairs="lws:lws netty:netty lws:netty netty:lws"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -57,10 +57,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fdmax=$(ulimit -n)
 [ "$fdmax" = unlimited ] && fdmax=1048576
 if [ "$quick" = 1 ]; then
-  : "${n:=2000}"; [ "$split" = "50000 3" ] && split="3000 3"
+  : "${n:=2000}" "${reps:=1}"; [ "$split" = "50000 3" ] && split="3000 3"
   timeout=60 ports=2 warmup=200
 else
-  : "${n:=$(( fdmax - 1000 < 19000 ? fdmax - 1000 : 19000 ))}"
+  : "${n:=$(( fdmax - 1000 < 19000 ? fdmax - 1000 : 19000 ))}" "${reps:=3}"
   timeout=240 warmup=500
 fi
 read -r split_total split_procs <<<"$split"
@@ -94,7 +94,8 @@ fi
 # The heap is fixed and resident from the start (-Xms = -Xmx, AlwaysPreTouch): the RSS delta is then the memory
 # outside the Java heap, and the heap delta (after a full GC) the live objects; see ScaleClient.
 java_opts=(-Xms768m -Xmx768m -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled
-           "-XX:ErrorFile=$work/hs_err_%p.log")
+           "-XX:ErrorFile=$work/hs_err_%p.log" "-Dorg.bytedeco.javacpp.cachedir=$work/javacpp-cache")
+# (its own JavaCPP cache: another checkout's bench jar, of the same name, would otherwise share the native library)
 [ -n "${LWSJ_BENCH_LWS:-}" ] && java_opts+=("-Dlwsj.bench.lws=$LWSJ_BENCH_LWS")
 
 started=()
@@ -152,6 +153,7 @@ progress() { printf '[%2d/%d %4ds] %s\n' "$k" "$total" $(( $(date +%s) - start )
 echo "bench-scale: $total measurements: pairs \"$pairs\" with $n connections each" \
      "$([ "$split_procs" -gt 0 ] && echo "; $split_total over $split_procs process pairs (lws:lws, netty:netty)");" \
      "$ports ports per server, $inflight handshakes in flight, fd limit $fdmax; log $log"
+echo "bench-scale: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these CPUs distort the times)"
 
 for rep in $(seq 1 "$reps"); do
   for pair in $pairs; do
@@ -218,6 +220,7 @@ cp "$raw" "$out/scale-raw.txt"
 report=(java -cp "$jar" io.github.lwsjava.bench.Bench scale-report --in "$raw" --out "$out")
 [ "$quick" = 0 ] && [ "$docs" = 1 ] && report+=(--docs "$root/docs/performance.md")
 if [ -s "$raw" ]; then "${report[@]}"; else echo "bench-scale: no results"; fi
+echo "bench-scale: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench-scale: $((total - failures)) of $total measurements done in $(( $(date +%s) - start )) s;" \
      "results in bench/results/ (scale.md, scale.csv, scale.png)"
 [ "$failures" = 0 ] || { echo "bench-scale: $failures measurement(s) failed, see $log"; exit 1; }
