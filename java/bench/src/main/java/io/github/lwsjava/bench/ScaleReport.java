@@ -164,10 +164,9 @@ final class ScaleReport {
                     ? String.format(Locale.ROOT, "### %,d connections, one client process and one server process%n%n", n)
                     : String.format(Locale.ROOT, "### %,d connections over %d client and %d server processes "
                             + "(each pair on its own server ports), at once%n%n", n, procs, procs));
-            md.append("Medians of ").append(any.runs.size()).append(" run(s). Times: opening all connections "
-                    + "(at most the `inflight` handshakes at once), one 32-byte echo on each, and one 32-byte "
-                    + "broadcast from the server's call to its arrival at the last client. Memory per connection: "
-                    + "RSS outside the Java heap + live heap after a full GC, in the measured process.\n\n");
+            md.append("Medians of ").append(any.runs.size()).append(" run(s). Times: opening all connections, one "
+                    + "32-byte echo on each, one 32-byte broadcast\nfrom the server's call to its arrival at the last "
+                    + "client.\nMemory per connection: RSS outside the Java heap + live heap after a full GC.\n\n");
             md.append("| client | server | connections | connect (s) | echo (ms) | broadcast (ms) | "
                     + "client RSS + heap (KiB/conn) | server RSS + heap (KiB/conn) | client threads | "
                     + "server threads (process) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
