@@ -8,7 +8,8 @@
 #                    [--ports K] [--inflight K] [--skip-build] [--no-docs]
 #   (the same as scripts/bench-scale.sh ...)
 #
-#   --quick      a smoke run of the whole pipeline (2,000 and 3 x 1,000 connections; about a minute)
+#   --quick      a smoke run of the whole pipeline (2,000 and 3 x 1,000 connections; about a minute); its report
+#                goes to bench/work/scale/, not bench/results/
 #   --n N        connections of the single-process pairs (default: 19,000, or 1,000 fewer than the fd hard limit)
 #   --split "TOTAL PROCS"  TOTAL connections over PROCS client processes, each against its own server process, at
 #                once (default "50000 3"); "0 0" skips it. Pairs lws:lws and netty:netty.
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
     --inflight) inflight=$2; shift ;;
     --skip-build) build=0 ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "bench-scale: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -110,6 +111,7 @@ next_port=${BENCH_SCALE_PORT_BASE:-21000}
 start_server() {
   local impl=$1 slog=$2 p=$next_port
   next_port=$((next_port + ports))
+  : >"$slog" # before the start: an old READY line must not count
   java "${java_opts[@]}" -jar "$jar" scale-server --impl "$impl" --port "$p" --ports "$ports" >"$slog" 2>&1 &
   srv_pid=$! srv_port=$p
   started+=("$srv_pid")
@@ -159,7 +161,7 @@ for rep in $(seq 1 "$reps"); do
   for pair in $pairs; do
     k=$((k + 1))
     c=${pair%%:*} s=${pair##*:}
-    slog=$work/server-$s-$rep.log clog=$work/client-$c-$s-$rep.log
+    slog=$work/server-$c-$s-$rep.log clog=$work/client-$c-$s-$rep.log
     progress "rep $rep: $c client -> $s server, $n connections ..."
     if ! start_server "$s" "$slog"; then failures=$((failures + 1)); continue; fi
     client_cmd "$c" "$srv_port" "$n" --id 0
@@ -216,11 +218,12 @@ for rep in $(seq 1 "$reps"); do
   fi
 done
 
-cp "$raw" "$out/scale-raw.txt"
+[ "$quick" = 1 ] && out=$work # a smoke run leaves the published figures alone
+[ "$raw" -ef "$out/scale-raw.txt" ] || cp "$raw" "$out/scale-raw.txt"
 report=(java -cp "$jar" io.github.lwsjava.bench.Bench scale-report --in "$raw" --out "$out")
 [ "$quick" = 0 ] && [ "$docs" = 1 ] && report+=(--docs "$root/docs/performance.md")
 if [ -s "$raw" ]; then "${report[@]}"; else echo "bench-scale: no results"; fi
 echo "bench-scale: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench-scale: $((total - failures)) of $total measurements done in $(( $(date +%s) - start )) s;" \
-     "results in bench/results/ (scale.md, scale.csv, scale.png)"
+     "results in ${out#"$root"/}/ (scale.md, scale.csv, scale.png)"
 [ "$failures" = 0 ] || { echo "bench-scale: $failures measurement(s) failed, see $log"; exit 1; }

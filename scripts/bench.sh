@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
     --no-conns) do_conns=0 ;;
     --no-server) do_server=0 ;;
     --no-uws) do_uws=0 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
   shift
