@@ -5,6 +5,8 @@
 #
 #   scripts/bench.sh [--quick] [--reps R] [--clients "c lws netty jetty jdk javaws okhttp"] [--skip-build]
 #                    [--no-conns] [--no-server]
+#   scripts/bench.sh --scale [--quick] ...   the scale benchmark instead (19,000 and 50,000 connections, lws-java
+#                    against Netty): scripts/bench-scale.sh, whose header lists its options (about 10 minutes)
 #
 #   --quick       tiny counts, one repetition: a smoke test of the whole pipeline (about two minutes)
 #   --medium      half the full counts (the published figures use --medium --reps 3: about 25 minutes)
@@ -20,6 +22,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+for a in "$@"; do
+  if [ "$a" = --scale ]; then exec "$root/scripts/bench-scale.sh" "$@"; fi
+done
 
 quick=0 reps=5 build=1 do_conns=1 do_server=1 do_uws=1
 clients="c lws netty jetty jdk javaws okhttp"
@@ -92,6 +97,8 @@ cert=$tlsdir/cert.pem key=$tlsdir/key.pem
 
 # ---- echo servers ----------------------------------------------------------------------------------------------
 java_opts=(-Xms256m -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled "-XX:ErrorFile=$work/hs_err_%p.log")
+# settings for the lws-java builders (name=value,...; java/bench's LwsOptions), e.g. LWSJ_BENCH_LWS=serviceThreads=2
+[ -n "${LWSJ_BENCH_LWS:-}" ] && java_opts+=("-Dlwsj.bench.lws=$LWSJ_BENCH_LWS")
 base=${BENCH_PORT_BASE:-17700}
 declare -A port pid
 started=()

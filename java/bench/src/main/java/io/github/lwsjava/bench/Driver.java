@@ -24,6 +24,14 @@ interface Driver extends AutoCloseable {
     interface Sink {
         void onMessage(Conn conn, boolean text, int length);
 
+        /**
+         * A whole text message with its characters, for workloads that read them (the scale workload's control
+         * replies); the lws and Netty drivers call this for text, the others call {@link #onMessage} only.
+         */
+        default void onText(Conn conn, CharSequence text) {
+            onMessage(conn, true, text.length());
+        }
+
         default void onClose(Conn conn, String why) {}
     }
 

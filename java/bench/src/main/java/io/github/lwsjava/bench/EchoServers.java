@@ -59,8 +59,7 @@ final class EchoServers {
         if (cert != null) {
             b.tls(TlsOptions.server(cert, key));
         }
-        LwsDriver.eventLoop().ifPresent(b::eventLoop);
-        WebSocketServer server = b.build();
+        WebSocketServer server = LwsOptions.apply(b).build();
         return server.port();
     }
 

@@ -18,14 +18,9 @@ final class LwsDriver implements Driver {
         if (tls.enabled()) {
             b.tls(TlsOptions.defaults().trust(tls.caPem));
         }
-        eventLoop().ifPresent(b::eventLoop);
-        client = b.build();
+        client = LwsOptions.apply(b).build();
     }
 
-    /** -Dlws.eventLoop=LIBUV|POLL: the event loop under lws (unset: the library's default), client and server. */
-    static java.util.Optional<io.github.lwsjava.EventLoop> eventLoop() {
-        return java.util.Optional.ofNullable(System.getProperty("lws.eventLoop")).map(io.github.lwsjava.EventLoop::valueOf);
-    }
 
     @Override
     public CompletableFuture<Conn> connect(URI uri, Sink sink) {
@@ -51,7 +46,7 @@ final class LwsDriver implements Driver {
 
         @Override
         public void onText(WebSocket webSocket, String text) {
-            sink.onMessage(this, true, text.length());
+            sink.onText(this, text);
         }
 
         @Override

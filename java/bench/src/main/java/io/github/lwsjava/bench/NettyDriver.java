@@ -96,7 +96,7 @@ final class NettyDriver implements Driver {
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             if (frame instanceof TextWebSocketFrame) {
                 String text = ((TextWebSocketFrame) frame).text(); // decoded, as an application would
-                sink.onMessage(this, true, text.length());
+                sink.onText(this, text);
             } else if (frame instanceof BinaryWebSocketFrame) {
                 sink.onMessage(this, false, frame.content().readableBytes());
             }

@@ -198,9 +198,11 @@ final class Report {
         return r == null ? "" : String.format(Locale.ROOT, "%.4f", r);
     }
 
+    /** A titled group of bars: one ratio per subject. */
+    record Group(String title, List<String> subjects, List<Double> ratios) {}
+
     /** Horizontal bars: for each scenario's headline metric, every subject's ratio to Netty (1.0 marked). */
     static void plot(List<Scenario> scenarios, Path png) throws IOException {
-        record Group(String title, List<String> subjects, List<Double> ratios) {}
         List<Group> groups = new ArrayList<>();
         for (Scenario s : scenarios) {
             List<Metric> heads = s.workload.equals("conns")
@@ -223,6 +225,14 @@ final class Report {
                 }
             }
         }
+        bars(groups, "Ratio to Netty (above 1 = better than Netty), medians", png);
+    }
+
+    /**
+     * Draws groups of horizontal bars, a dashed line at 1.0; bars of lws-java red, of the C client grey, of Netty
+     * blue, the rest light blue (by the subject's name).
+     */
+    static void bars(List<Group> groups, String heading, Path png) throws IOException {
         int bar = 16;
         int width = 1200;
         int left = 260;
@@ -245,7 +255,7 @@ final class Report {
         g2.fillRect(0, 0, width, img.getHeight());
         g2.setColor(Color.BLACK);
         g2.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g2.drawString("Ratio to Netty (above 1 = better than Netty), medians", 12, 24);
+        g2.drawString(heading, 12, 24);
         int plotW = width - left - 120;
         int y = 44;
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 12);

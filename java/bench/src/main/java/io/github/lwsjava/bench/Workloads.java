@@ -192,12 +192,22 @@ final class Workloads {
         }
     }
 
+    /**
+     * Live heap: the heap pools' use right after the last of three full GCs (as the collector left them, so
+     * objects that other threads allocate after the collection are not counted).
+     */
     static long heapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
-            System.gc();
             Thread.sleep(50);
+            System.gc();
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long used = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            java.lang.management.MemoryUsage u = pool.getType() == java.lang.management.MemoryType.HEAP
+                    ? pool.getCollectionUsage() : null;
+            used += u == null ? 0 : u.getUsed();
+        }
+        return used;
     }
 
     /** Field of /proc/self/status, in its unit (kB for VmRSS). */

@@ -196,9 +196,7 @@ public final class ClientContext implements Engine.ContextFactory {
             }
         }
         info.ssl_connection(flags);
-        if (keepAlive != null) {
-            info.retry_and_idle_policy(keepAlive);
-        }
+        info.retry_and_idle_policy(keepAlive);
         engine.add(c);
         lws wsi = lws_client_connect_via_info(info);
         // lws has copied the strings by now; until then the GC must not free them

@@ -67,12 +67,17 @@ public final class ContextSetup {
     /** lws hands received data over in pieces of at most this size; the C engine joins them. */
     static final int RX_BUFFER = 65536;
 
-    /** The keep-alive policy: ping after idle, hang up when nothing valid came for hangUpAfter. */
+    /**
+     * The keep-alive policy: ping after idle, hang up when nothing valid came for hangUpAfter. Without keep-alive
+     * (pingAfterIdle null), a policy without validity checks: lws's own default would ping every connection idle
+     * for 300 s and hang up 10 s later without a pong (keep-alive is off by default, as documented), with a
+     * validity timer per connection, moved at every message.
+     */
     public lws_retry_bo keepAlive(Duration pingAfterIdle, Duration hangUpAfter) {
-        if (pingAfterIdle == null) {
-            return null;
-        }
         lws_retry_bo retry = retain(new lws_retry_bo().zero());
+        if (pingAfterIdle == null) {
+            return retry; // secs_since_valid_hangup 0: lws schedules no validity timer
+        }
         retry.secs_since_valid_ping((short) Math.max(1, pingAfterIdle.toSeconds()));
         retry.secs_since_valid_hangup((short) Math.max(pingAfterIdle.toSeconds() + 1, hangUpAfter.toSeconds()));
         return retry;

@@ -136,10 +136,7 @@ public record ServerContext(List<Site> sites, List<Vhost> vhosts, IntConsumer li
         setup.serverTls(vinfo, v.tls());
         setup.tcpKeepAlive(vinfo, settings.tcpKeepAlive());
         Path caFile = caPemAsFile(vinfo, v.tls(), setup);
-        var keepAlive = setup.keepAlive(settings.pingAfterIdle(), settings.hangUpAfter());
-        if (keepAlive != null) {
-            vinfo.retry_and_idle_policy(keepAlive);
-        }
+        vinfo.retry_and_idle_policy(setup.keepAlive(settings.pingAfterIdle(), settings.hangUpAfter()));
         vinfo.mounts(mounts(engine, setup, site.mounts()));
         vinfo.headers(options(engine, setup, site.headers(), ":"));
         if (site.accessLog() != null) {
