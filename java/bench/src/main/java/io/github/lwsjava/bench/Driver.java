@@ -48,9 +48,10 @@ interface Driver extends AutoCloseable {
             case "jdk": return new JdkDriver(tls);
             case "javaws": return new JavaWsDriver(tls);
             case "okhttp": return new OkHttpDriver(tls);
-            case "lws": return new LwsDriver(tls);
+            case "lws": return new LwsDriver(tls, null);
+            case "lws-uv": return new LwsDriver(tls, io.github.lwsjava.EventLoop.LIBUV);
             default: throw new IllegalArgumentException("unknown client " + impl
-                    + " (netty, jetty, jdk, javaws, okhttp, lws)");
+                    + " (netty, jetty, jdk, javaws, okhttp, lws, lws-uv)");
         }
     }
 }

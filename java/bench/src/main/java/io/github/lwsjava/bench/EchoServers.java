@@ -35,14 +35,15 @@ final class EchoServers {
     /** Starts an echo server and returns its port; it runs until the process ends. */
     static int start(String impl, int port, Path cert, Path key, int threads, boolean deflate) throws Exception {
         switch (impl) {
-            case "lws": return lws(port, cert, key, threads, deflate);
+            case "lws": return lws(port, cert, key, threads, deflate, null);
+            case "lws-poll": return lws(port, cert, key, threads, deflate, io.github.lwsjava.EventLoop.POLL);
             case "netty": return netty(port, cert, key);
-            default: throw new IllegalArgumentException("unknown server " + impl + " (lws, netty)");
+            default: throw new IllegalArgumentException("unknown server " + impl + " (lws, lws-poll, netty)");
         }
     }
 
-    /** Ours: whole messages echoed from the service thread(s). */
-    static int lws(int port, Path cert, Path key, int threads, boolean deflate) {
+    /** Ours: whole messages echoed from the service thread(s); on the server's default loop (libuv) or on loop. */
+    static int lws(int port, Path cert, Path key, int threads, boolean deflate, io.github.lwsjava.EventLoop loop) {
         WebSocket.Listener echo = new WebSocket.Listener() {
             @Override
             public void onText(WebSocket ws, String text) {
@@ -56,6 +57,9 @@ final class EchoServers {
         };
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(port).handler(echo)
                 .maxMessageSize(16 << 20).serviceThreads(threads).deflate(deflate);
+        if (loop != null) {
+            b.eventLoop(loop);
+        }
         if (cert != null) {
             b.tls(TlsOptions.server(cert, key));
         }

@@ -1,5 +1,6 @@
 package io.github.lwsjava.bench;
 
+import io.github.lwsjava.EventLoop;
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.client.WebSocketClient;
 import io.github.lwsjava.tls.TlsOptions;
@@ -8,19 +9,24 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** lws-java (ours): one lws context and service thread; callbacks on the service thread. */
+/**
+ * lws-java (ours): one lws context and service thread; callbacks on the service thread. On the client's default
+ * event loop (poll), or on libuv ("lws-uv").
+ */
 final class LwsDriver implements Driver {
     private final WebSocketClient client;
 
-    LwsDriver(BenchTls tls) {
+    LwsDriver(BenchTls tls, EventLoop loop) {
         WebSocketClient.Builder b = WebSocketClient.builder().maxMessageSize(16 << 20)
                 .maxQueuedBytes(256L << 20).connectTimeout(Duration.ofSeconds(60));
+        if (loop != null) {
+            b.eventLoop(loop);
+        }
         if (tls.enabled()) {
             b.tls(TlsOptions.defaults().trust(tls.caPem));
         }
         client = LwsOptions.apply(b).build();
     }
-
 
     @Override
     public CompletableFuture<Conn> connect(URI uri, Sink sink) {
