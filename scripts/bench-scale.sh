@@ -26,8 +26,7 @@
 # each destination needs N/K. The ephemeral port range is left as it is.
 #
 # The environment variable LWSJ_BENCH_LWS passes settings to the lws-java client and server builders
-# (name=value,...; see java/bench's LwsOptions). Default here: eventLoop=LIBUV, what a client that holds thousands
-# of connections should ask for (a server's default already); LWSJ_BENCH_LWS=eventLoop=POLL compares lws's poll().
+# (name=value,...; see java/bench's LwsOptions), e.g. LWSJ_BENCH_LWS=eventLoop=LIBUV for libuv under lws.
 # Output: bench/results/scale-raw.txt, scale.md, scale.csv, scale.png, and the section between the scale markers
 # of docs/performance.md; logs in bench/work/scale/. Run it on a quiet machine.
 set -euo pipefail
@@ -98,7 +97,7 @@ fi
 java_opts=(-Xms768m -Xmx768m -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled
            "-XX:ErrorFile=$work/hs_err_%p.log" "-Dorg.bytedeco.javacpp.cachedir=$work/javacpp-cache")
 # (its own JavaCPP cache: another checkout's bench jar, of the same name, would otherwise share the native library)
-java_opts+=("-Dlwsj.bench.lws=${LWSJ_BENCH_LWS-eventLoop=LIBUV}")
+[ -n "${LWSJ_BENCH_LWS:-}" ] && java_opts+=("-Dlwsj.bench.lws=$LWSJ_BENCH_LWS")
 
 started=()
 cleanup() {

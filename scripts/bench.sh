@@ -139,8 +139,8 @@ if [ "$do_server" = 1 ]; then
   start_server lws 0 $((base + 2)) && start_server lws 1 $((base + 3)) && server_impls="$server_impls lws" \
     || echo "bench: our echo server did not start: server figures for lws-java skipped" | tee -a "$log"
   start_server netty 0 $((base + 4)) && start_server netty 1 $((base + 5)) && server_impls="$server_impls netty"
-  # ours on lws's poll() loop too: the loop the C echo server runs (our server's default is libuv)
-  start_server lws-poll 0 $((base + 8)) && start_server lws-poll 1 $((base + 9)) && server_impls="$server_impls lws-poll"
+  # ours on libuv too (EventLoop.LIBUV; the default, and the C echo server's loop, is lws's poll())
+  start_server lws-uv 0 $((base + 8)) && start_server lws-uv 1 $((base + 9)) && server_impls="$server_impls lws-uv"
 fi
 # uWebSockets.js: installed once (bounded, fails fast without the npm registry); its rows are skipped without it
 uws_dir=${LWSJ_UWS_DIR:-$HOME/.cache/lws-java/uws}
@@ -172,7 +172,7 @@ for c in $clients; do
   done
   if [ "$do_conns" = 1 ]; then plan+=("client c $c conns 0 32 1 $conns_n 0"); fi
 done
-# our client on libuv (its default is poll()): ping-pong and the connections workload, where the two loops differ
+# our client on libuv (EventLoop.LIBUV; the default is poll()): ping-pong and the connections workload
 if [[ " $clients " == *" lws "* ]]; then
   plan+=("client c lws-uv pingpong 0 32 1 $pp_n $pp_w")
   if [ "$do_conns" = 1 ]; then plan+=("client c lws-uv conns 0 32 1 $conns_n 0"); fi

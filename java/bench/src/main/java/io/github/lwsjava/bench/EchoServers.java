@@ -36,13 +36,13 @@ final class EchoServers {
     static int start(String impl, int port, Path cert, Path key, int threads, boolean deflate) throws Exception {
         switch (impl) {
             case "lws": return lws(port, cert, key, threads, deflate, null);
-            case "lws-poll": return lws(port, cert, key, threads, deflate, io.github.lwsjava.EventLoop.POLL);
+            case "lws-uv": return lws(port, cert, key, threads, deflate, io.github.lwsjava.EventLoop.LIBUV);
             case "netty": return netty(port, cert, key);
-            default: throw new IllegalArgumentException("unknown server " + impl + " (lws, lws-poll, netty)");
+            default: throw new IllegalArgumentException("unknown server " + impl + " (lws, lws-uv, netty)");
         }
     }
 
-    /** Ours: whole messages echoed from the service thread(s); on the server's default loop (libuv) or on loop. */
+    /** Ours: whole messages echoed from the service thread(s); on the default loop (poll) or on loop. */
     static int lws(int port, Path cert, Path key, int threads, boolean deflate, io.github.lwsjava.EventLoop loop) {
         WebSocket.Listener echo = new WebSocket.Listener() {
             @Override

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * lws-java (ours): one lws context and service thread; callbacks on the service thread. On the client's default
- * event loop (poll), or on libuv ("lws-uv").
+ * lws-java (ours): one lws context and service thread; callbacks on the service thread. On the default event
+ * loop (poll), or on libuv ("lws-uv").
  */
 final class LwsDriver implements Driver {
     private final WebSocketClient client;

@@ -28,13 +28,13 @@ import javax.imageio.ImageIO;
 final class Report {
     private Report() {}
 
-    static final List<String> ORDER = List.of("c", "lws", "lws-uv", "lws-poll", "netty", "jetty", "jdk", "javaws", "okhttp",
+    static final List<String> ORDER = List.of("c", "lws", "lws-uv", "netty", "jetty", "jdk", "javaws", "okhttp",
             "uws");
     static final Map<String, String> NAMES = Map.of("c", "C client over lws (native ceiling)", "lws",
             "lws-java (ours)", "lws-uv", "lws-java on libuv", "netty", "Netty 4.2 epoll", "jetty", "Jetty 12.1", "jdk", "JDK java.net.http",
             "javaws", "Java-WebSocket 1.6", "okhttp", "OkHttp 5", "uws", "uWebSockets.js");
     static final Map<String, String> SERVER_NAMES = Map.of("c", "C echo server over lws (native ceiling)", "lws",
-            "lws-java server (ours, libuv)", "lws-poll", "lws-java server on poll()", "netty",
+            "lws-java server (ours)", "lws-uv", "lws-java server on libuv", "netty",
             "Netty 4.2 epoll server");
 
     static String name(Scenario s, String subject) {

@@ -375,7 +375,7 @@ public final class WebSocketClient implements AutoCloseable {
         private Proxy proxy = Proxy.NONE;
 
         private Builder() {
-            super(Duration.ZERO, io.github.lwsjava.EventLoop.POLL);
+            super(Duration.ZERO);
         }
 
         /**

@@ -85,8 +85,7 @@ public final class Engine {
     public record Settings(int maxMessageSize, int fragmentSize, long maxQueuedBytes, Executor listenerExecutor,
                            boolean deflate, java.time.Duration pingAfterIdle, java.time.Duration hangUpAfter,
                            java.time.Duration idleTimeout, int maxPendingCalls, long maxPendingBytes, boolean jmx,
-                           TcpKeepAlive tcpKeepAlive, io.github.lwsjava.EventLoop eventLoop,
-                           io.github.lwsjava.EventLoop preferredLoop) {
+                           TcpKeepAlive tcpKeepAlive, io.github.lwsjava.EventLoop eventLoop) {
     }
 
     /** TCP keep-alive (SO_KEEPALIVE) with its times in seconds and its probe count; null in Settings for none. */
@@ -260,7 +259,7 @@ public final class Engine {
 
     private void run() {
         try {
-            boolean libuv = libuv(settings.eventLoop(), settings.preferredLoop());
+            boolean libuv = libuv(settings.eventLoop());
             nativeEngine = lwsj_engine_new(id, NativeEvents.INSTANCE, settings.maxMessageSize(), settings.fragmentSize(),
                     settings.idleTimeout().toMillis(), (settings.deflate() ? LWSJ_CHECK_UTF8 : 0) | (libuv ? LWSJ_LIBUV : 0));
             if (nativeEngine == null || nativeEngine.isNull()) {
@@ -309,14 +308,16 @@ public final class Engine {
         }
     }
 
-    /** Whether this engine runs on libuv: asked for (null: not), or preferred where the native library has it. */
-    private static boolean libuv(io.github.lwsjava.EventLoop asked, io.github.lwsjava.EventLoop preferred) {
-        boolean built = lwsj_has_libuv() != 0;
-        if (asked == io.github.lwsjava.EventLoop.LIBUV && !built) {
+    /** Whether this engine runs on libuv; refused where the native library has none. */
+    private static boolean libuv(io.github.lwsjava.EventLoop loop) {
+        if (loop != io.github.lwsjava.EventLoop.LIBUV) {
+            return false;
+        }
+        if (lwsj_has_libuv() == 0) {
             throw new UnsupportedOperationException("EventLoop.LIBUV: this platform's native library ("
                     + org.bytedeco.javacpp.Loader.getPlatform() + ") is built without libuv; use EventLoop.POLL");
         }
-        return (asked != null ? asked : preferred) == io.github.lwsjava.EventLoop.LIBUV && built;
+        return true;
     }
 
     private void release() {

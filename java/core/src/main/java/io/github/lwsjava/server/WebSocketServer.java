@@ -394,7 +394,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int serviceThreads = 1;
 
         private Builder() {
-            super(Duration.ofSeconds(30), io.github.lwsjava.EventLoop.LIBUV);
+            super(Duration.ofSeconds(30));
         }
         /**
          * The interface to listen on (default 127.0.0.1; "0.0.0.0" or "::" for every interface).
