@@ -11,8 +11,11 @@ sanitize_args=()
 if [ "${LWSJ_SANITIZE:-0}" = 1 ]; then variant=-sanitize; sanitize_args=(-DLWSJ_SANITIZE=ON); fi
 build="$here/native/build/$platform$variant"
 tarball=$("$here/scripts/fetch-source.sh" lws)
-libuv=1   # libuv under lws (native/CMakeLists.txt LWSJ_LIBUV); not yet on Windows, where lws keeps its WSAPoll() loop
-case "$platform" in windows-*) libuv=0 ;; esac
+# libuv under lws (native/CMakeLists.txt LWSJ_LIBUV, EventLoop.LIBUV): on Linux. Its pinned tarball is Debian's
+# (scripts/fetch-source.sh libuv), which a macOS or Windows build machine has no apt to fetch, and whose sha256 is not
+# that of libuv's own release tarballs: there lws keeps its poll() (WSAPoll) loop only, for now.
+libuv=0
+case "$platform" in linux-*) libuv=1 ;; esac
 libuv_args=(-DLWSJ_LIBUV=OFF)
 [ $libuv = 1 ] && libuv_args=(-DLWSJ_LIBUV=ON -DLIBUV_TARBALL="$("$here/scripts/fetch-source.sh" libuv)")
 jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)

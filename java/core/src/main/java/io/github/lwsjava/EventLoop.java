@@ -13,8 +13,8 @@ public enum EventLoop {
     /** lws's own {@code poll()} loop (WSAPoll on Windows): the default, on every platform. */
     POLL,
     /**
-     * libuv 1.50 (epoll on Linux, kqueue on macOS), lent to lws: a wake-up costs the same whatever the number of
-     * sockets. Linux and macOS only: on Windows a client or server built with it fails to start with an
+     * libuv 1.50 (epoll), lent to lws: a wake-up costs the same whatever the number of sockets. Linux only so far:
+     * on macOS and Windows a client or server built with it fails to start with an
      * {@link UnsupportedOperationException}.
      */
     LIBUV

@@ -30,6 +30,26 @@ import io.github.lwsjava.server.WebSocketServer;
 @Timeout(60)
 class EventLoopTest {
 
+    /** Whether this platform's native library has libuv (Linux builds); elsewhere LIBUV must be refused. */
+    static boolean libuvBuilt() {
+        try (WebSocketClient c = WebSocketClient.builder().eventLoop(EventLoop.LIBUV).build()) {
+            return true;
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UnsupportedOperationException && t.getMessage().contains("without libuv")) {
+                    return false;
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void libuvIsInEveryLinuxBuildAndRefusedClearlyElsewhere() {
+        boolean linux = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        assertEquals(linux, libuvBuilt());
+    }
+
     static Stream<Arguments> pairs() {
         return Stream.of(Arguments.of(EventLoop.LIBUV, EventLoop.LIBUV), Arguments.of(EventLoop.LIBUV, EventLoop.POLL),
                 Arguments.of(EventLoop.POLL, EventLoop.LIBUV), Arguments.of(EventLoop.POLL, EventLoop.POLL));
@@ -39,6 +59,8 @@ class EventLoopTest {
     @ParameterizedTest(name = "server {0}, client {1}")
     @MethodSource("pairs")
     void echoesOnEveryPairOfLoops(EventLoop serverLoop, EventLoop clientLoop) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                serverLoop == EventLoop.POLL && clientLoop == EventLoop.POLL || libuvBuilt(), "no libuv in this build");
         WebSocketServer server = WebSocketServer.builder().eventLoop(serverLoop).handler(EchoTest.ECHO).build();
         try (WebSocketClient client = WebSocketClient.builder().eventLoop(clientLoop).build()) {
             String url = "ws://127.0.0.1:" + server.port() + "/";
@@ -85,6 +107,7 @@ class EventLoopTest {
     /** lws's timers run as libuv timers: the server's idle time-out closes a quiet connection. */
     @Test
     void timersFireOnLibuv() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(libuvBuilt(), "no libuv in this build");
         try (WebSocketServer server = WebSocketServer.builder().eventLoop(EventLoop.LIBUV)
                 .idleTimeout(Duration.ofSeconds(1)).handler(EchoTest.ECHO).build();
              WebSocketClient client = WebSocketClient.builder().eventLoop(EventLoop.LIBUV).build()) {
@@ -99,7 +122,8 @@ class EventLoopTest {
     /** On Linux, LIBUV waits in epoll (one epoll instance per service thread) and POLL does not. */
     @Test
     void libuvWaitsInEpollOnLinux() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && libuvBuilt(),
+                "Linux only");
         int before = epollInstances();
         try (WebSocketClient poll = WebSocketClient.builder().eventLoop(EventLoop.POLL).build()) {
             poll.connect("ws://127.0.0.1:1/").exceptionally(t -> null).get(10, TimeUnit.SECONDS);

@@ -200,7 +200,7 @@ public abstract class EngineBuilder<B extends EngineBuilder<B>> {
     }
 
     /**
-     * The event loop under lws: {@link EventLoop#POLL} (the default) or {@link EventLoop#LIBUV} (Linux and macOS).
+     * The event loop under lws: {@link EventLoop#POLL} (the default) or {@link EventLoop#LIBUV} (Linux).
      * Measured on Linux up to 19,000 connections per process, lws's poll() was as fast as libuv or faster (see
      * {@link EventLoop}).
      *

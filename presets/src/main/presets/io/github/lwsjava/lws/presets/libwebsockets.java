@@ -81,7 +81,7 @@ import org.bytedeco.javacpp.tools.Logger;
             library = "jnilws"),
         // libuv under lws (native/CMakeLists.txt LWSJ_LIBUV) on these platforms (a matching @Platform's link
         // replaces the one above): -luv last on the linker line, after the libwebsockets that needs it
-        @Platform(value = {"linux", "macosx"}, link = {"uv", "z", "crypto", "ssl", "websockets", "lwsj"})
+        @Platform(value = "linux", link = {"uv", "z", "crypto", "ssl", "websockets", "lwsj"})
     })
 public class libwebsockets implements InfoMapper, BuildEnabled {
     static { org.bytedeco.javacpp.Loader.checkVersion("org.bytedeco", "javacpp"); }
