@@ -4,6 +4,9 @@ set(LWS_SHA256 87f99ad32803ed325fceac5327aae1f5c1b417d54ee61ad36cffc8df5f5ab276)
 # libuv under lws (native/CMakeLists.txt, LWSJ_LIBUV): Debian's source package of the release (libuv1_<v>.orig.tar.gz)
 set(LIBUV_VERSION 1.50.0)
 set(LIBUV_SHA256 ec9de6ecf2a780fd2afb3b007947d2cd57c3bb17f3b9e721a66774980d35cd4d)
+# OpenSSL for the Windows build (scripts/cross-windows.sh builds it with mingw-w64): the release tarball
+set(WIN_OPENSSL_VERSION 3.0.22)
+set(WIN_OPENSSL_SHA256 67ebca7e50d17383028045486653492195b83db95f8558709701bb47b5c1ef81)
 
 if(MSVC)
   set(LWS_C_FLAGS "/DNDEBUG")

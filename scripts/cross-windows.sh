@@ -9,8 +9,8 @@
 #
 # What happens (docs/platforms.md, "Windows"), each step cached under ~/.cache/lws-java/mingw (OpenSSL) or
 # native/build/windows-x86_64 (lws, lwsj), so a second run rebuilds nothing:
-#   1. OpenSSL $openssl_version, static, cross-built from its release tarball (the pinned sha256 below): the upstream
-#      tag on GitHub where it is reachable, else Debian's source package of the same release (openssl_<v>.orig.tar.gz);
+#   1. OpenSSL, static, cross-built from its release tarball (pinned in cmake/LwsOptions.cmake; scripts/fetch-source.sh
+#      openssl: GitHub's release where it is reachable, else Debian's source package of the same release);
 #   2. zlib: Debian's static libz.a for mingw-w64;
 #   3. lws and the lwsj engine: scripts/build-native.sh windows-x86_64 with cmake/toolchains/windows-x86_64-mingw.cmake;
 #   4. native/test/echo_test.c linked against the three and run under wine64: a client and a server of one process
@@ -22,8 +22,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 triple=x86_64-w64-mingw32
-openssl_version=3.0.22
-openssl_sha256=67ebca7e50d17383028045486653492195b83db95f8558709701bb47b5c1ef81
+# OpenSSL's pinned release (version and sha256): cmake/LwsOptions.cmake, fetched by scripts/fetch-source.sh openssl
+openssl_version=$(sed -n 's/^set(WIN_OPENSSL_VERSION \([^)]*\))$/\1/p' "$here/cmake/LwsOptions.cmake")
 cache="${LWS_CACHE:-$HOME/.cache/lws-java}/mingw"
 log() { echo "cross-windows: $*" >&2; }
 
@@ -59,40 +59,9 @@ mkdir -p "$cache"
 start=$(date +%s)
 
 # --- 1. OpenSSL ----------------------------------------------------------------------------------------------------
-openssl_tarball() {  # prints the path of the verified release tarball, fetching it into the cache if need be
-  local out="$cache/openssl_$openssl_version.orig.tar.gz" tmp m s
-  verify() { [ -s "$1" ] && echo "$openssl_sha256  $1" | sha256sum -c --status -; }
-  keep() { verify "$1" && { [ "$1" = "$out" ] || cp "$1" "$out"; echo "$out"; }; }
-  [ -n "${OPENSSL_TARBALL:-}" ] && { keep "$OPENSSL_TARBALL" && return 0; log "OPENSSL_TARBALL does not match sha256 $openssl_sha256"; return 1; }
-  keep "$out" && return 0
-  tmp=$(mktemp -d)
-  log "fetching OpenSSL $openssl_version"
-  curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/o.tgz" \
-    "https://github.com/openssl/openssl/releases/download/openssl-$openssl_version/openssl-$openssl_version.tar.gz" 2>/dev/null \
-    && keep "$tmp/o.tgz" && { rm -rf "$tmp"; return 0; }
-  # Debian's source package of the same release, from the mirrors this machine's apt names (read at run time):
-  # apt-get source --download-only with a private deb-src list; the system's apt set-up is left untouched.
-  mkdir -p "$tmp/apt/lists/partial" "$tmp/src"
-  for m in $(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'; grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}'); do
-    case "$m" in *security*) s=bookworm-security ;; *) s="bookworm bookworm-updates" ;; esac
-    printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n' "$m" "$s"
-  done > "$tmp/apt/src.sources"
-  local opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$tmp/apt" -o "Dir::State::Lists=$tmp/apt/lists"
-              -o "Acquire::http::Timeout=10" -o "Acquire::Retries=0")
-  if timeout 120 apt-get "${opts[@]}" update >/dev/null 2>&1; then
-    # apt may exit non-zero (a .dsc missing on the mirror) although the tarball arrived whole: judge by the sha256
-    (cd "$tmp/src" && timeout 300 apt-get "${opts[@]}" source --download-only "openssl=$openssl_version-*" >/dev/null 2>&1) || true
-    keep "$tmp/src/openssl_$openssl_version.orig.tar.gz" && { rm -rf "$tmp"; return 0; }
-  fi
-  rm -rf "$tmp"
-  log "could not get OpenSSL $openssl_version (sha256 $openssl_sha256): download openssl-$openssl_version.tar.gz by hand"
-  log "and run again with OPENSSL_TARBALL=/path/to/it"
-  return 1
-}
-
 openssl_prefix="$cache/openssl-$openssl_version"
 if [ ! -f "$openssl_prefix/.built" ]; then
-  tarball=$(openssl_tarball)
+  tarball=$("$here/scripts/fetch-source.sh" openssl)   # OPENSSL_TARBALL=/path: a tarball you give
   t=$(date +%s)
   src="$cache/openssl-$openssl_version-src"
   rm -rf "$src" "$openssl_prefix"; mkdir -p "$src"
