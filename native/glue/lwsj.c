@@ -26,6 +26,9 @@ struct lwsj_engine {
 	struct lws_context *context; /* of the sweep: known from the first connection */
 	int wake_pending; /* set by lwsj_wake() on any thread, cleared on the service thread */
 	unsigned char *header_end; /* end of lws's handshake buffer during LWSJ_EV_CLIENT_HEADERS */
+	/* the subprotocol a client connection agreed, from CLIENT_FILTER_PRE_ESTABLISH to CLIENT_ESTABLISHED, which
+	 * lws calls one after the other for the same wsi (lws_client_ws_upgrade): no connection keeps a copy */
+	char subprotocol[64];
 	/* recorded events (lwsj.h): two buffers, one recorded into while the consumer reads the other */
 	unsigned char *events[2];
 	int ev_index;       /* the buffer being recorded into */
@@ -65,10 +68,9 @@ struct lwsj_conn {
 	int close_code;      /* the code to report at LWSJ_EV_CLOSED */
 	int close_sent;      /* we initiated (or echoed) a close handshake */
 	int closed_by;       /* enum lwsj_closed_by: whose close frame went first */
-	char close_reason[124];
-	int close_reason_len;
+	char *close_reason;  /* malloc'd when a close has a reason (most have none); freed at LWSJ_EV_CLOSED */
+	size_t close_reason_len;
 	int http_body;       /* an HTTP request whose body Java wants */
-	char subprotocol[64];
 	int tx_in_message;   /* a streamed message is open: its next piece is a continuation */
 	unsigned char utf8_state; /* LWSJ_CHECK_UTF8: where the current text message's UTF-8 stands */
 	lws_usec_t active;   /* when something was last received or written (idle time-out) */
@@ -434,20 +436,29 @@ long long lwsj_send(struct lwsj_engine *e, long long id, const unsigned char *da
 	return (long long)c->queued;
 }
 
+/* Keeps a close reason of n bytes, at most the 123 a close frame holds (lws trims further); none if out of memory. */
+static void set_close_reason(struct lwsj_conn *c, const void *reason, size_t n)
+{
+	free(c->close_reason);
+	c->close_reason = NULL;
+	c->close_reason_len = 0;
+	if (n > 123)
+		n = 123;
+	if (n && (c->close_reason = malloc(n))) {
+		memcpy(c->close_reason, reason, n);
+		c->close_reason_len = n;
+	}
+}
+
 static void close_conn(struct lwsj_conn *c, int code, const char *reason)
 {
-	size_t n = reason ? strlen(reason) : 0;
 	if (c->closing)
 		return;
-	if (n > sizeof(c->close_reason))
-		n = sizeof(c->close_reason); /* a close frame holds 123 bytes of reason; lws trims further */
 	c->closing = 1;
 	if (!c->closed_by) /* the idle time-out comes here as LIBRARY */
 		c->closed_by = LWSJ_BY_APPLICATION;
 	c->close_code = code;
-	if (n)
-		memcpy(c->close_reason, reason, n);
-	c->close_reason_len = (int)n;
+	set_close_reason(c, reason, reason ? strlen(reason) : 0);
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -593,13 +604,11 @@ static int rx_append(struct lwsj_engine *e, struct lwsj_conn *c, const void *in,
 /* Fails the connection with code and reason (sent in the close frame, reported at LWSJ_EV_CLOSED). */
 static int fail_with(struct lwsj_conn *c, struct lws *wsi, int code, const char *reason)
 {
-	size_t n = strlen(reason);
 	c->close_code = code;
 	c->close_sent = 1;
 	c->closed_by = LWSJ_BY_LIBRARY;
-	memcpy(c->close_reason, reason, n);
-	c->close_reason_len = (int)n;
-	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)c->close_reason, n);
+	set_close_reason(c, reason, strlen(reason));
+	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)c->close_reason, c->close_reason_len);
 	return -1;
 }
 
@@ -730,7 +739,7 @@ static int on_writeable(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *
 		if (c->closing) {
 			c->close_sent = 1;
 			lws_close_reason(wsi, (enum lws_close_status)c->close_code,
-					 (unsigned char *)c->close_reason, (size_t)c->close_reason_len);
+					 (unsigned char *)c->close_reason, c->close_reason_len);
 			return -1;
 		}
 		return 0; /* lws may add WRITEABLE callbacks of its own */
@@ -767,13 +776,11 @@ static void on_peer_close(struct lwsj_conn *c, const unsigned char *in, size_t l
 		c->closed_by = LWSJ_BY_PEER;
 	c->close_sent = 1;
 	if (len >= 2) {
-		size_t n = len - 2 > sizeof(c->close_reason) ? sizeof(c->close_reason) : len - 2;
 		c->close_code = (in[0] << 8) | in[1];
-		memcpy(c->close_reason, in + 2, n);
-		c->close_reason_len = (int)n;
+		set_close_reason(c, in + 2, len - 2);
 	} else {
 		c->close_code = LWS_CLOSE_STATUS_NO_STATUS;
-		c->close_reason_len = 0;
+		set_close_reason(c, NULL, 0);
 	}
 }
 
@@ -791,7 +798,7 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 {
 	int code = c->close_sent ? c->close_code : LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
 	const char *reason = c->close_reason;
-	size_t reason_len = (size_t)(c->close_sent ? c->close_reason_len : 0);
+	size_t reason_len = c->close_sent ? c->close_reason_len : 0;
 	long long id = c->id;
 	if (id && !c->close_sent && lws_get_close_length(wsi) >= 2) {
 		/* lws failed the connection itself (protocol error, invalid UTF-8, a frame over the limit) with this
@@ -809,6 +816,7 @@ static int on_closed(struct lwsj_engine *e, struct lwsj_conn *c, struct lws *wsi
 		record(e, LWSJ_EV_CLOSED, id, code | c->closed_by << 16, reason, reason_len);
 		wake_reader(wsi);
 	}
+	set_close_reason(c, NULL, 0);
 	return 0;
 }
 
@@ -850,13 +858,14 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 	case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
 		/* the response headers are gone by CLIENT_ESTABLISHED: keep the agreed subprotocol now */
-		if (c && lws_hdr_copy(wsi, c->subprotocol, sizeof(c->subprotocol), WSI_TOKEN_PROTOCOL) < 0)
-			c->subprotocol[0] = '\0';
+		if (lws_hdr_copy(wsi, e->subprotocol, sizeof(e->subprotocol), WSI_TOKEN_PROTOCOL) < 0)
+			e->subprotocol[0] = '\0';
 		return 0;
 
 	case LWS_CALLBACK_ESTABLISHED:
-		if (lws_get_protocol(wsi)->id) /* 0 is the default handler: no subprotocol */
-			lws_strncpy(c->subprotocol, lws_get_protocol(wsi)->name, sizeof(c->subprotocol));
+		/* 0 is the default handler: no subprotocol */
+		lws_strncpy(e->subprotocol, lws_get_protocol(wsi)->id ? lws_get_protocol(wsi)->name : "",
+			    sizeof(e->subprotocol));
 		/* fallthrough */
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
@@ -867,8 +876,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		set_frame_limit(e, c, wsi);
 		idle_start(e, c);
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		record2(e, LWSJ_EV_OPEN, c->id, (int)lws_get_protocol(wsi)->id, c->subprotocol, strlen(c->subprotocol) + 1,
+		record2(e, LWSJ_EV_OPEN, c->id, (int)lws_get_protocol(wsi)->id, e->subprotocol, strlen(e->subprotocol) + 1,
 			peer, strlen(peer));
+		e->subprotocol[0] = '\0';
 		return 0;
 
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:

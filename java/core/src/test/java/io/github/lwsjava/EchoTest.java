@@ -79,6 +79,31 @@ class EchoTest {
         ws.close();
     }
 
+    /**
+     * lws's receive buffer starts at 128 bytes and grows with the frames (patch 0044): every size around its
+     * growth steps and its 64 KiB maximum, up and down again, arrives intact on both sides of one connection.
+     */
+    @Test
+    void messagesAroundTheReceiveBufferSizesArriveIntact() throws Exception {
+        Recorder r = new Recorder();
+        WebSocket ws = client.connect(url(), r).get(10, TimeUnit.SECONDS);
+        int[] sizes = {0, 1, 125, 126, 127, 128, 129, 255, 256, 257, 1000, 4096, 65535, 65536, 65537, 200_000,
+                65537, 129, 128, 1};
+        Random random = new Random(7);
+        for (int size : sizes) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            ws.sendBinary(data);
+            assertEquals(ByteBuffer.wrap(data), r.next("binary").data(), size + " bytes");
+            String text = "é".repeat(size / 2) + "x".repeat(size % 2);
+            ws.sendText(text);
+            assertEquals(text, r.next("text").text(), size + " bytes of text");
+            ws.sendPing(ByteBuffer.wrap(new byte[125]));
+            assertEquals(125, r.next("pong").data().remaining(), "a pong after " + size + " bytes");
+        }
+        ws.close();
+    }
+
     @Test
     void peerCloseCodeAndReasonReachTheListener() throws Exception {
         Recorder r = new Recorder();

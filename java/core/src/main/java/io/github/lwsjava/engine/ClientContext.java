@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 
 import io.github.lwsjava.WebSocket;
 import io.github.lwsjava.WebSocketException;
@@ -199,13 +200,13 @@ public final class ClientContext implements Engine.ContextFactory {
         info.retry_and_idle_policy(keepAlive);
         engine.add(c);
         lws wsi = lws_client_connect_via_info(info);
-        // lws has copied the strings by now; until then the GC must not free them
-        java.lang.ref.Reference.reachabilityFence(address);
-        java.lang.ref.Reference.reachabilityFence(path);
-        java.lang.ref.Reference.reachabilityFence(host);
-        java.lang.ref.Reference.reachabilityFence(originHeader);
-        java.lang.ref.Reference.reachabilityFence(offered);
-        java.lang.ref.Reference.reachabilityFence(info);
+        // lws has copied the strings by now: freed at once, not when the GC gets to them (until a GC, 19,000
+        // connections would keep ~0.5 KiB each of these, and their holes in the C heap after it)
+        for (Pointer p : new Pointer[] {info, address, path, host, originHeader, offered}) {
+            if (p != null) {
+                p.close();
+            }
+        }
         if ((wsi == null || wsi.isNull()) && c.state() == WebSocket.State.CONNECTING) {
             // failed before lws could report it through the callback
             c.fail(new WebSocketException(WebSocketException.Kind.CONNECT_FAILED, "could not start a connection to "

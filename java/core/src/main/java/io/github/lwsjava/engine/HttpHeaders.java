@@ -3,7 +3,6 @@ package io.github.lwsjava.engine;
 import static io.github.lwsjava.lws.global.libwebsockets.*;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +20,7 @@ public final class HttpHeaders {
      * is scratch space for the copies (one per request: lws keeps about 90 header tokens).
      */
     static Map<String, String> read(long wsi, byte[] buffer) {
-        Map<String, String> headers = new TreeMap<>();
+        TreeMap<String, String> headers = new TreeMap<>();
         for (int token = WSI_TOKEN_HOST; token < WSI_TOKEN_COUNT; token++) {
             String value = header(wsi, token, buffer);
             if (value != null) {
@@ -44,7 +43,7 @@ public final class HttpHeaders {
             }
             start = valueEnd + 1;
         }
-        return Collections.unmodifiableMap(headers);
+        return PackedHeaders.of(headers);
     }
 
     /** The index of the first NUL in bytes from from, or bytes.length. */
