@@ -64,7 +64,10 @@ public final class ContextSetup {
     /** The per-thread buffer through which lws reads and writes (bytes). */
     static final int SERVICE_BUFFER = 256 * 1024;
 
-    /** lws hands received data over in pieces of at most this size; the C engine joins them. */
+    /**
+     * lws hands received data over in pieces of at most this size; the C engine joins them. Its buffer for them
+     * starts at 128 bytes per connection and grows to this only when frames need it (native/patches/0044).
+     */
     static final int RX_BUFFER = 65536;
 
     /**
