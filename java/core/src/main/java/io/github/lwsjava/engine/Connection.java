@@ -499,6 +499,7 @@ public final class Connection implements WebSocket {
             dispatch.onError(e);
         }
         dispatch.onClose(code, reason);
+        engine.closed(this);
         closedFuture.complete(this);
     }
 
@@ -544,6 +545,7 @@ public final class Connection implements WebSocket {
             dispatch.onError(error);
             dispatch.onClose(ABNORMAL_CLOSURE, error.getMessage());
         }
+        engine.closed(this);
         closedFuture.complete(this);
     }
 

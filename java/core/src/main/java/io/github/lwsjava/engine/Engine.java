@@ -56,6 +56,12 @@ public final class Engine {
 
         /** The body of a request for which {@link #http} returned 2. */
         void httpBody(Engine engine, long wsi, byte[] body);
+
+        /**
+         * A connection of this engine has closed (or failed before it opened), once per connection: after its
+         * listener's onClose on the service thread, before its close future completes.
+         */
+        void closed(Connection connection);
     }
 
     final long id = ENGINE_IDS.incrementAndGet();
@@ -202,6 +208,13 @@ public final class Engine {
 
     void remove(Connection connection) {
         connections.remove(connection.id);
+    }
+
+    /** Service thread: connection has closed and its listener has heard so; its close future completes next. */
+    void closed(Connection connection) {
+        if (serverHooks != null) {
+            serverHooks.closed(connection);
+        }
     }
 
     /** Service thread: the live connections. */

@@ -21,8 +21,8 @@ final class ListenerDispatch {
     private final Executor executor;
     private final int maxCalls;
     private final long maxBytes;
-    // with an executor: the connection's callbacks, run one at a time in order; all guarded by queue
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    // with an executor: the connection's callbacks, run one at a time in order; all guarded by queue (null without)
+    private final ArrayDeque<Pending> queue;
     private boolean draining;
     private long pendingBytes;
     private boolean paused;
@@ -37,6 +37,7 @@ final class ListenerDispatch {
         this.executor = executor;
         this.maxCalls = maxCalls;
         this.maxBytes = maxBytes;
+        this.queue = executor == null ? null : new ArrayDeque<>();
     }
 
     /** Listener calls waiting for the executor. */

@@ -106,10 +106,13 @@ final class Admission {
         c.remoteAddress(request.remoteAddress());
         e.add(c);
         requests.put(c.id(), request);
-        c.closeFuture().whenComplete((ws, error) -> {
-            open.decrementAndGet();
-            requests.remove(c.id());
-        });
         return c.id();
+    }
+
+    /** Connection c is gone (service thread): its request is forgotten and its place freed. */
+    void closed(Connection c) {
+        if (requests.remove(c.id()) != null) {
+            open.decrementAndGet();
+        }
     }
 }

@@ -152,6 +152,11 @@ public final class WebSocketServer implements AutoCloseable {
             public void httpBody(Engine on, long wsi, byte[] body) {
                 http.body(wsi, body);
             }
+
+            @Override
+            public void closed(Connection connection) {
+                admission.closed(connection);
+            }
         });
         e.start();
         engines.add(e);

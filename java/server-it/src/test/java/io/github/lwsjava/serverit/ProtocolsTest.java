@@ -155,6 +155,42 @@ class ProtocolsTest {
     }
 
     @Test
+    void theUpgradeRequestLivesFromOnOpenToOnCloseAndNoLonger() throws Exception {
+        CompletableFuture<String> atOpen = new CompletableFuture<>();
+        CompletableFuture<String> atClose = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<WebSocketServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<WebSocket> serverSide = new java.util.concurrent.atomic.AtomicReference<>();
+        try (WebSocketServer server = WebSocketServer.builder()
+                .handler(new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        serverSide.set(ws);
+                        atOpen.complete(self.get().upgradeRequest(ws).header("x-id"));
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason) {
+                        UpgradeRequest r = self.get().upgradeRequest(ws);
+                        atClose.complete(r == null ? "null" : r.path() + " " + r.header("x-id"));
+                    }
+                })
+                .build();
+             WebSocketServer other = WebSocketServer.builder().handler(new WebSocket.Listener() { }).build()) {
+            self.set(server);
+            JdkPeer peer = JdkPeer.connect("ws://127.0.0.1:" + server.port() + "/room", null, Map.of("X-Id", "seven"));
+            assertEquals("seven", atOpen.get(5, TimeUnit.SECONDS));
+            assertNull(other.upgradeRequest(serverSide.get()), "another server's connection");
+            peer.ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+            assertEquals("/room seven", atClose.get(5, TimeUnit.SECONDS));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.upgradeRequest(serverSide.get()) != null && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertNull(server.upgradeRequest(serverSide.get()), "after the close");
+        }
+    }
+
+    @Test
     void theUpgradeRequestIsVisibleAndCanBeRefusedWithAStatus() throws Exception {
         LinkedBlockingQueue<UpgradeRequest> seen = new LinkedBlockingQueue<>();
         java.util.concurrent.atomic.AtomicReference<WebSocketServer> self = new java.util.concurrent.atomic.AtomicReference<>();
