@@ -19,6 +19,9 @@
 #   --inflight K handshakes in flight per client (default 1000: within the listen backlog of both servers)
 #   --no-docs    leave docs/performance.md alone (--quick never writes it)
 #
+# Then the server on every core: scripts/bench-threads.sh (serviceThreads 2 vs 1; about a minute, --quick one
+# repetition of a fifth of it), into bench/results/threads.md (--quick: bench/work/scale/threads.md).
+#
 # Why several processes: this machine's hard limit on open files per process is 20,000 and cannot be raised
 # without CAP_SYS_RESOURCE, so one process holds at most about 19,000 sockets; 50,000 connections take three
 # client and three server processes. Why several ports: Linux tries even ephemeral ports first for connect(), so
@@ -227,3 +230,7 @@ echo "bench-scale: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench-scale: $((total - failures)) of $total measurements done in $(( $(date +%s) - start )) s;" \
      "results in ${out#"$root"/}/ (scale.md, scale.csv, scale.png)"
 [ "$failures" = 0 ] || { echo "bench-scale: $failures measurement(s) failed, see $log"; exit 1; }
+
+echo "bench-scale: the server on every core (scripts/bench-threads.sh)"
+if [ "$quick" = 1 ]; then "$root/scripts/bench-threads.sh" --reps 1 --n 40000 --out "$work/threads.md"
+else "$root/scripts/bench-threads.sh"; fi

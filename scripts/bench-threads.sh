@@ -11,7 +11,7 @@
 # Prints each run and the median ratio 2 vs 1 per load generator, with the CPU seconds the server and the load
 # generator used.
 #
-#   scripts/bench-threads.sh [--clients K] [--conns C] [--n N] [--reps R] [--load "lws replay"]
+#   scripts/bench-threads.sh [--clients K] [--conns C] [--n N] [--reps R] [--load "lws replay"] [--out FILE]
 #   (defaults: 4 lws clients, 16 replay connections, N = 200,000 echoes per run in all, 3 repetitions; 2 minutes)
 #
 # Needs the bench tools (run scripts/bench.sh --quick once to build them) and /usr/bin/time (package time).
@@ -19,7 +19,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/java/bench/target/lws-java-bench.jar
 cbin=$root/native/bench/build
-k=4 conns=16 n=200000 reps=3 loads="lws replay"
+k=4 conns=16 n=200000 reps=3 loads="lws replay" out=$root/bench/results/threads.md
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) k=$2; shift ;;
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --n) n=$2; shift ;;
     --reps) reps=$2; shift ;;
     --load) loads=$2; shift ;;
+    --out) out=$2; shift ;;
     *) echo "bench-threads: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -34,14 +35,13 @@ done
 [ -x /usr/bin/time ] || { echo "bench-threads: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -f "$jar" ] && [ -x "$cbin/lws-bench-client" ] && [ -x "$cbin/ws-replay-client" ] || { echo "bench-threads: build the bench tools first (scripts/bench.sh --quick)" >&2; exit 1; }
 work=$root/bench/work/threads; mkdir -p "$work"
-out=$root/bench/results/threads.md
 ticks=$(getconf CLK_TCK)
 declare -A rates
 printf '| run | load | service threads | connections | msgs/s | server CPU s | load CPU s | wall s |\n|---|---|---:|---:|---:|---:|---:|---:|\n' > "$out.tmp"
 for r in $(seq 1 "$reps"); do
  for load in $loads; do
   for t in 1 2; do
-    port=$((47100 + t))
+    port=$((29100 + t)) # below the ephemeral port range: the scale run leaves thousands in TIME_WAIT
     : > "$work/server-$t.log"
     java -Xms256m -Xmx2g -XX:+UseParallelGC -jar "$jar" server --impl lws --port "$port" --threads "$t" --deflate on \
       > "$work/server-$t.log" 2>&1 & spid=$!
@@ -85,4 +85,4 @@ done
 { echo "# Server on every core: serviceThreads 1 vs 2 ($(nproc) CPUs, deflate echo of 4 KiB, $n echoes per run)"; echo
   echo "$summary"; cat "$out.tmp"; } > "$out"
 rm -f "$out.tmp"
-printf 'bench-threads: (bench/results/threads.md)\n%s' "$summary"
+printf 'bench-threads: (%s)\n%s' "${out#"$root"/}" "$summary"
