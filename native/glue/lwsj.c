@@ -832,6 +832,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
 	struct lwsj_engine *e = engine_of(wsi);
 	struct lwsj_conn *c = (struct lwsj_conn *)user;
+	const char *subprotocol;
 	char peer[64];
 	long long r;
 
@@ -863,20 +864,20 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		return 0;
 
 	case LWS_CALLBACK_ESTABLISHED:
-		/* 0 is the default handler: no subprotocol */
-		lws_strncpy(e->subprotocol, lws_get_protocol(wsi)->id ? lws_get_protocol(wsi)->name : "",
-			    sizeof(e->subprotocol));
-		/* fallthrough */
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED)
+		if (reason == LWS_CALLBACK_CLIENT_ESTABLISHED) {
 			c->id = (long long)(intptr_t)lws_get_opaque_user_data(wsi);
+			subprotocol = e->subprotocol;
+		} else { /* the protocol lws chose; 0 is the default handler: no subprotocol */
+			subprotocol = lws_get_protocol(wsi)->id ? lws_get_protocol(wsi)->name : "";
+		}
 		c->wsi = wsi;
 		if (table_add(e, c))
 			return -1; /* out of memory */
 		set_frame_limit(e, c, wsi);
 		idle_start(e, c);
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		record2(e, LWSJ_EV_OPEN, c->id, (int)lws_get_protocol(wsi)->id, e->subprotocol, strlen(e->subprotocol) + 1,
+		record2(e, LWSJ_EV_OPEN, c->id, (int)lws_get_protocol(wsi)->id, subprotocol, strlen(subprotocol) + 1,
 			peer, strlen(peer));
 		e->subprotocol[0] = '\0';
 		return 0;

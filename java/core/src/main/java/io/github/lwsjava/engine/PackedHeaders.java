@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.ByteArrayOutputStream;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -69,35 +70,15 @@ final class PackedHeaders extends AbstractMap<String, String> {
         if (!(key instanceof String name)) {
             return -1;
         }
+        byte[] wanted = name.getBytes(UTF_8);
         for (int at = 0; at < pairs.length; ) {
             int value = after(at);
-            if (matches(name, at + 2, value)) {
+            if (Arrays.equals(pairs, at + 2, value, wanted, 0, wanted.length)) {
                 return value;
             }
             at = after(value);
         }
         return -1;
-    }
-
-    /** Whether the bytes [from, to) are name: ASCII compared in place, anything else decoded. */
-    private boolean matches(String name, int from, int to) {
-        if (to - from != name.length()) {
-            for (int i = from; i < to; i++) {
-                if (pairs[i] < 0) {
-                    return text(from, to).equals(name);
-                }
-            }
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            if (pairs[i] < 0) {
-                return text(from, to).equals(name);
-            }
-            if (pairs[i] != name.charAt(i - from)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The length of the string whose length is at at. */
