@@ -1,9 +1,10 @@
 /*
  * libuv under lws, lent as a "foreign" loop (lws_context_creation_info.foreign_loops).
  *
- * lws's own loop is poll(): every wake-up scans every descriptor, which is what opening thousands of connections
- * costs. With LWS_SERVER_OPTION_LIBUV lws registers one uv_poll_t per socket (epoll on Linux, kqueue on macOS)
- * and its timers as uv timers. Two rules of lws shape this file:
+ * lws's own loop is poll(), which scans every descriptor at each wake-up; with LWS_SERVER_OPTION_LIBUV lws
+ * registers one uv_poll_t per socket (epoll on Linux, kqueue on macOS) and its timers as uv timers. Measured up
+ * to 19,000 connections per process, poll() was as fast or faster (docs/performance.md "Event loops"), so libuv
+ * is the opt-in EventLoop.LIBUV. Two rules of lws shape this file:
  *   - lws_service() on a libuv context runs the loop with UV_RUN_DEFAULT, that is until lws stops it: the engine
  *     must get control back after each wake-up to hand the recorded events over, so it runs the loop itself, one
  *     UV_RUN_ONCE turn at a time (lws's idle handle keeps a turn from blocking while lws has work pending);
